@@ -1,0 +1,64 @@
+package io.roomcluster.gateway;
+
+import io.roomcluster.gateway.backend.BackendRegistry;
+import io.roomcluster.gateway.backend.NextcloudClient;
+import io.roomcluster.gateway.config.SignalingSettings;
+import io.roomcluster.gateway.http.HttpRoutes;
+import io.roomcluster.gateway.room.NodeRoomEvents;
+import io.roomcluster.gateway.session.HelloHandler;
+import io.roomcluster.gateway.session.SessionContext;
+import io.roomcluster.gateway.session.SessionIds;
+import io.roomcluster.gateway.session.SessionRegistry;
+import io.roomcluster.gateway.ws.WebSocketRoute;
+import io.roomcluster.room.RoomEventPublisher;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/** The node's edge: everything that speaks HTTP or WebSocket, wired once per ActorSystem. */
+public final class Gateway {
+
+  private final Route route;
+  private final RoomEventPublisher roomEventPublisher;
+  private final SessionRegistry sessions;
+
+  private Gateway(Route route, RoomEventPublisher roomEventPublisher, SessionRegistry sessions) {
+    this.route = route;
+    this.roomEventPublisher = roomEventPublisher;
+    this.sessions = sessions;
+  }
+
+  /** @throws IllegalArgumentException listing every configuration problem */
+  public static Gateway create(ActorSystem<?> system) {
+    SignalingSettings settings = SignalingSettings.fromConfig(system.settings().config());
+    SessionRegistry registry = new SessionRegistry();
+    BackendRegistry backends = new BackendRegistry(settings.backend());
+    NextcloudClient nextcloud = new NextcloudClient(system, settings.backend());
+    SessionContext sessionContext =
+        new SessionContext(
+            settings,
+            new SessionIds(settings.hashKey(), settings.blockKey()),
+            registry,
+            nextcloud,
+            ClusterSharding.get(system),
+            Cluster.get(system).selfMember().address().toString());
+    HelloHandler hello = new HelloHandler(system, settings, backends, nextcloud, sessionContext);
+    WebSocketRoute webSocket = new WebSocketRoute(system, settings, hello);
+    Route route = new HttpRoutes(settings, webSocket, backends).route();
+    return new Gateway(route, new NodeRoomEvents(registry), registry);
+  }
+
+  public Route route() {
+    return route;
+  }
+
+  /** Handed to the RoomEntity so that room changes reach the sessions connected here. */
+  public RoomEventPublisher roomEventPublisher() {
+    return roomEventPublisher;
+  }
+
+  public SessionRegistry sessions() {
+    return sessions;
+  }
+}

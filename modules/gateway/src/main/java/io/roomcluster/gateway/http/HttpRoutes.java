@@ -1,0 +1,60 @@
+package io.roomcluster.gateway.http;
+
+import io.roomcluster.gateway.BuildInfo;
+import io.roomcluster.gateway.Features;
+import io.roomcluster.gateway.backend.BackendRegistry;
+import io.roomcluster.gateway.config.SignalingSettings;
+import io.roomcluster.gateway.ws.WebSocketRoute;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/** The HTTP surface of a node: WebSocket, welcome, and (when enabled) the development backend. */
+public final class HttpRoutes extends AllDirectives {
+
+  /**
+   * Talk admins and Nextcloud's own check probe this. The reference's key is kept so existing
+   * monitors keep matching; our name is added beside it.
+   */
+  private static final byte[] WELCOME =
+      ("{\"nextcloud-spreed-signaling\":\"Welcome\",\"roomcluster\":\"Welcome\",\"version\":\""
+              + BuildInfo.VERSION
+              + "\"}\n")
+          .getBytes(StandardCharsets.UTF_8);
+
+  private final SignalingSettings settings;
+  private final WebSocketRoute webSocket;
+  private final BackendRegistry backends;
+
+  public HttpRoutes(SignalingSettings settings, WebSocketRoute webSocket, BackendRegistry backends) {
+    this.settings = settings;
+    this.webSocket = webSocket;
+    this.backends = backends;
+  }
+
+  public Route route() {
+    List<Route> routes = new ArrayList<>();
+    routes.add(webSocket.route());
+    routes.add(pathPrefix("api", () -> pathPrefix("v1", this::apiV1)));
+    if (settings.devBackendEnabled()) {
+      routes.add(new DevBackendRoute(settings.devBackendPath(), backends).route());
+    }
+    return respondWithHeaders(
+        List.of(RawHeader.create("X-Spreed-Signaling-Features", Features.HEADER_VALUE)),
+        () -> concat(routes.get(0), routes.subList(1, routes.size()).toArray(Route[]::new)));
+  }
+
+  private Route apiV1() {
+    return path("welcome", () -> get(() -> complete(welcome())));
+  }
+
+  private static HttpResponse welcome() {
+    return HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, WELCOME));
+  }
+}

@@ -1,0 +1,82 @@
+package io.roomcluster.gateway.room;
+
+import io.roomcluster.gateway.session.ClientSession;
+import io.roomcluster.gateway.session.SessionRegistry;
+import io.roomcluster.protocol.message.EventMessage;
+import io.roomcluster.protocol.message.EventSessionEntry;
+import io.roomcluster.protocol.message.RoomResponse;
+import io.roomcluster.protocol.message.ServerMessage;
+import io.roomcluster.protocol.message.TransientMessage;
+import io.roomcluster.room.Participant;
+import io.roomcluster.room.RoomEvent;
+import io.roomcluster.room.RoomEventPublisher;
+import io.roomcluster.room.RoomId;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * Turns room events into Talk frames for the sessions of this node. Each frame is serialized once
+ * per event, however many members receive it.
+ */
+public final class NodeRoomEvents implements RoomEventPublisher {
+
+  private final SessionRegistry registry;
+
+  public NodeRoomEvents(SessionRegistry registry) {
+    this.registry = registry;
+  }
+
+  @Override
+  public void publish(RoomId room, RoomEvent event, List<Participant> recipients) {
+    if (event instanceof RoomEvent.ParticipantJoined joined) {
+      // The joiner announces itself after its room answer; see ClientSession.
+      String json = ServerMessage.event(EventMessage.join(List.of(entryOf(joined.participant())))).toJson();
+      String joiner = joined.participant().sessionId();
+      recipients.stream().filter(p -> !p.sessionId().equals(joiner)).forEach(p -> deliver(p, json));
+    } else if (event instanceof RoomEvent.ParticipantLeft left) {
+      deliverAll(recipients, ServerMessage.event(EventMessage.leave(List.of(left.sessionId()))).toJson());
+    } else if (event instanceof RoomEvent.PropertiesUpdated updated) {
+      deliverAll(recipients, ServerMessage.room(null, new RoomResponse(room.token(), updated.properties())).toJson());
+    } else if (event instanceof RoomEvent.TransientSet set) {
+      deliverAll(recipients, ServerMessage.transientMessage(TransientMessage.set(set.key(), set.value(), set.oldValue())).toJson());
+    } else if (event instanceof RoomEvent.TransientRemoved removed) {
+      deliverAll(recipients, ServerMessage.transientMessage(TransientMessage.remove(removed.key(), removed.oldValue())).toJson());
+    } else if (event instanceof RoomEvent.AllInCallChanged all) {
+      deliverAll(recipients, ServerMessage.event(EventMessage.inCallAll(room.token(), all.inCall())).toJson());
+    } else if (event instanceof RoomEvent.RoomDeleted) {
+      String json = ServerMessage.room(null, RoomResponse.left()).toJson();
+      for (Participant p : recipients) {
+        ActorRef<ClientSession.Command> session = registry.byPublicId(p.sessionId());
+        if (session != null) {
+          session.tell(new ClientSession.RoomGone(room, json));
+        }
+      }
+    }
+    // In-call, permission, mute and connection changes reach clients through the backend's
+    // participants updates (backend API), not as events of their own.
+  }
+
+  private void deliverAll(List<Participant> recipients, String json) {
+    for (Participant p : recipients) {
+      deliver(p, json);
+    }
+  }
+
+  @Override
+  public void relay(RoomId room, Participant sender, boolean callOnly, List<Participant> recipients, String payload) {
+    recipients.forEach(p -> deliver(p, payload));
+  }
+
+  private void deliver(Participant participant, String json) {
+    ActorRef<ClientSession.Command> session = registry.byPublicId(participant.sessionId());
+    if (session != null) {
+      session.tell(new ClientSession.Deliver(json));
+    }
+  }
+
+  public static EventSessionEntry entryOf(Participant participant) {
+    return new EventSessionEntry(
+        participant.sessionId(), participant.userId() == null ? "" : participant.userId(), participant.user(),
+        participant.roomSessionId(), participant.features(), null);
+  }
+}

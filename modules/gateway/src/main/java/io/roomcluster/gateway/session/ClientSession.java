@@ -1,0 +1,475 @@
+package io.roomcluster.gateway.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.roomcluster.gateway.BuildInfo;
+import io.roomcluster.gateway.Features;
+import io.roomcluster.gateway.backend.BackendException;
+import io.roomcluster.gateway.room.NodeRoomEvents;
+import io.roomcluster.gateway.ws.Connection;
+import io.roomcluster.protocol.backend.BackendClientRequest;
+import io.roomcluster.protocol.backend.BackendClientResponse;
+import io.roomcluster.protocol.message.ClientMessage;
+import io.roomcluster.protocol.message.ErrorMessage;
+import io.roomcluster.protocol.message.EventMessage;
+import io.roomcluster.protocol.message.EventSessionEntry;
+import io.roomcluster.protocol.message.HelloResponse;
+import io.roomcluster.protocol.message.Json;
+import io.roomcluster.protocol.message.MessageRequest;
+import io.roomcluster.protocol.message.Recipient;
+import io.roomcluster.protocol.message.RelayedMessage;
+import io.roomcluster.protocol.message.RoomRequest;
+import io.roomcluster.protocol.message.RoomResponse;
+import io.roomcluster.protocol.message.Sender;
+import io.roomcluster.protocol.message.ServerInfo;
+import io.roomcluster.protocol.message.ServerMessage;
+import io.roomcluster.protocol.message.TransientMessage;
+import io.roomcluster.protocol.message.TransientRequest;
+import io.roomcluster.room.MuteState;
+import io.roomcluster.room.Participant;
+import io.roomcluster.room.RoomEntity;
+import io.roomcluster.room.RoomId;
+import io.roomcluster.room.RoomSnapshot;
+import java.util.ArrayDeque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * One signaling session, from hello until bye or the end of its resume window. It outlives its
+ * WebSocket: while detached it queues what it is sent and waits for a {@link Resume}. All room
+ * state changes go through the {@link RoomEntity}; this actor only remembers which room it is in.
+ */
+public final class ClientSession {
+
+  public sealed interface Command {}
+
+  /** A validated client message from the connection with that id. */
+  public record FromClient(ClientMessage message, long connectionId) implements Command {}
+
+  /** A frame for this client (queued while the session waits for a resume). */
+  public record Deliver(String json) implements Command {}
+
+  /** The room went away (deleted): forget it, then deliver the frame. */
+  public record RoomGone(RoomId roomId, String json) implements Command {}
+
+  /** A hello with this session's resume id arrived on {@code connection}. */
+  public record Resume(Connection connection, String requestId, String helloVersion, ActorRef<Boolean> replyTo)
+      implements Command {}
+
+  public record ConnectionClosed(long connectionId) implements Command {}
+
+  private enum ResumeWindowExpired implements Command {
+    INSTANCE
+  }
+
+  private enum RoomJoinTimedOut implements Command {
+    INSTANCE
+  }
+
+  private record BackendJoinAnswered(String requestId, RoomRequest request, String roomSessionId, BackendClientResponse response)
+      implements Command {}
+
+  private record JoinFailed(String requestId, ErrorMessage error) implements Command {}
+
+  private record RoomJoined(String requestId, Membership membership, RoomEntity.Joined joined) implements Command {}
+
+  private record RoomLeft(String requestId) implements Command {}
+
+  /** The room this session is in, and what the backend granted there. */
+  private record Membership(RoomId roomId, String roomSessionId, Set<String> permissions, JsonNode properties) {
+    boolean may(String permission) {
+      return permissions.contains(permission);
+    }
+  }
+
+  /** Granted when Nextcloud's room answer has no permission list (very old Talk), as by the reference. */
+  private static final Set<String> DEFAULT_PERMISSIONS =
+      Set.of("publish-media", "publish-audio", "publish-video", "publish-screen", "control", "transient-data");
+
+  private static final int STASH_CAPACITY = 1000;
+
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+  private final StashBuffer<Command> stash;
+  private final SessionIdentity identity;
+  private final SessionContext shared;
+  private final ArrayDeque<String> pending = new ArrayDeque<>();
+  private Connection connection;
+  private Membership room;
+
+  private ClientSession(
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      StashBuffer<Command> stash,
+      SessionIdentity identity,
+      SessionContext shared,
+      Connection connection) {
+    this.context = context;
+    this.timers = timers;
+    this.stash = stash;
+    this.identity = identity;
+    this.shared = shared;
+    this.connection = connection;
+  }
+
+  public static Behavior<Command> create(
+      SessionIdentity identity, Connection connection, String helloId, String helloVersion, SessionContext shared) {
+    return Behaviors.withStash(
+        STASH_CAPACITY,
+        stash ->
+            Behaviors.setup(
+                context ->
+                    Behaviors.withTimers(
+                        timers -> {
+                          ClientSession session = new ClientSession(context, timers, stash, identity, shared, connection);
+                          shared.registry().register(identity, context.getSelf());
+                          session.sendHello(helloId, helloVersion);
+                          if (identity.isGuest()) {
+                            timers.startSingleTimer(RoomJoinTimedOut.INSTANCE, shared.settings().roomJoinTimeout());
+                          }
+                          return session.active();
+                        })));
+  }
+
+  private Behavior<Command> active() {
+    return Behaviors.receive(Command.class)
+        .onMessage(FromClient.class, this::onClientMessage)
+        .onMessage(Deliver.class, this::onDeliver)
+        .onMessage(RoomGone.class, this::onRoomGone)
+        .onMessage(Resume.class, this::onResume)
+        .onMessage(ConnectionClosed.class, this::onConnectionClosed)
+        .onMessageEquals(ResumeWindowExpired.INSTANCE, this::onExpired)
+        .onMessageEquals(RoomJoinTimedOut.INSTANCE, this::onRoomJoinTimeout)
+        .onSignal(PostStop.class, signal -> unregister())
+        .build();
+  }
+
+  /** While a join is in flight, client messages wait: they must apply to the room being joined. */
+  private Behavior<Command> joining() {
+    return Behaviors.receive(Command.class)
+        .onMessage(BackendJoinAnswered.class, this::onBackendJoinAnswered)
+        .onMessage(RoomJoined.class, this::onRoomJoined)
+        .onMessage(JoinFailed.class, this::onJoinFailed)
+        .onMessage(Deliver.class, this::onDeliver)
+        .onMessage(RoomGone.class, this::onRoomGone)
+        .onMessage(Resume.class, this::onResume)
+        .onMessage(ConnectionClosed.class, this::onConnectionClosed)
+        .onMessageEquals(ResumeWindowExpired.INSTANCE, this::onExpired)
+        .onMessage(FromClient.class, this::stashOrDrop)
+        .onMessageEquals(RoomJoinTimedOut.INSTANCE, Behaviors::same)
+        .onSignal(PostStop.class, signal -> unregister())
+        .build();
+  }
+
+  private Behavior<Command> stashOrDrop(FromClient message) {
+    if (!stash.isFull()) {
+      stash.stash(message);
+    }
+    return Behaviors.same();
+  }
+
+  // ---------------------------------------------------------------- connection lifecycle
+
+  private void sendHello(String requestId, String version) {
+    HelloResponse hello =
+        new HelloResponse(
+            version, identity.publicId(), identity.privateId(), identity.userId(), new ServerInfo(BuildInfo.VERSION, Features.CLIENT));
+    connection.send(ServerMessage.hello(requestId, hello).toJson());
+  }
+
+  private Behavior<Command> onResume(Resume resume) {
+    if (connection != null) {
+      connection.send(ServerMessage.bye(null, "session_resumed").toJson());
+      connection.close();
+    }
+    timers.cancel(ResumeWindowExpired.INSTANCE);
+    connection = resume.connection();
+    sendHello(resume.requestId(), resume.helloVersion());
+    while (!pending.isEmpty()) {
+      connection.send(pending.poll());
+    }
+    resume.replyTo().tell(true);
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onConnectionClosed(ConnectionClosed closed) {
+    if (connection != null && connection.id() == closed.connectionId()) {
+      connection = null;
+      timers.startSingleTimer(ResumeWindowExpired.INSTANCE, shared.settings().resumeWindow());
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onExpired() {
+    context.getLog().debug("session {} expired", identity.sid());
+    return leaveAndStop();
+  }
+
+  private Behavior<Command> onRoomJoinTimeout() {
+    if (room == null) {
+      closeWithBye(null, "room_join_timeout");
+      return Behaviors.stopped();
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onDeliver(Deliver deliver) {
+    send(deliver.json());
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onRoomGone(RoomGone gone) {
+    if (room != null && room.roomId().equals(gone.roomId())) {
+      room = null;
+    }
+    send(gone.json());
+    return Behaviors.same();
+  }
+
+  private void send(String json) {
+    if (connection != null) {
+      connection.send(json);
+      return;
+    }
+    if (pending.size() >= shared.settings().resumeQueueLimit()) {
+      pending.poll(); // bounded: a session that never comes back must not grow the heap
+    }
+    pending.add(json);
+  }
+
+  private void closeWithBye(String requestId, String reason) {
+    if (connection != null) {
+      connection.send(ServerMessage.bye(requestId, reason).toJson());
+      connection.close();
+      connection = null;
+    }
+  }
+
+  private Behavior<Command> unregister() {
+    shared.registry().unregister(identity, context.getSelf());
+    return Behaviors.same();
+  }
+
+  // ---------------------------------------------------------------- client messages
+
+  private Behavior<Command> onClientMessage(FromClient fromClient) {
+    if (connection == null || connection.id() != fromClient.connectionId()) {
+      return Behaviors.same(); // from a connection this session has left behind
+    }
+    ClientMessage message = fromClient.message();
+    return switch (message.type()) {
+      case "room" -> onRoom(message.id(), message.room());
+      case "message" -> relay(message.message(), false);
+      case "control" -> relay(message.control(), true);
+      case "transient" -> onTransient(message.id(), message.transientData());
+      case "bye" -> {
+        closeWithBye(message.id(), null);
+        yield leaveAndStop();
+      }
+      default -> Behaviors.same(); // hello again, internal, unknown: ignored like the reference
+    };
+  }
+
+  private Behavior<Command> relay(MessageRequest request, boolean control) {
+    if (control && !(identity.isInternal() || (room != null && room.may(Participant.PERMISSION_CONTROL)))) {
+      return Behaviors.same(); // silently ignored, as by the reference
+    }
+    Recipient recipient = request.recipient();
+    Sender sender = new Sender(recipient.type(), identity.publicId(), identity.userId());
+    RelayedMessage relayed = new RelayedMessage(sender, null, request.data());
+    String json = (control ? ServerMessage.control(relayed) : ServerMessage.message(relayed)).toJson();
+    switch (recipient.type()) {
+      case "session" ->
+          shared.sessionIds()
+              .readPublic(recipient.sessionid())
+              .filter(data -> data.backendId().equals(identity.backendId()) && data.sid() != identity.sid())
+              .flatMap(data -> shared.registry().bySid(data.sid()))
+              .ifPresent(target -> target.tell(new Deliver(json)));
+      case "user" -> {
+        if (!recipient.userid().equals(identity.userId())) {
+          shared.registry().byUser(identity.backendId(), recipient.userid()).forEach(target -> target.tell(new Deliver(json)));
+        }
+      }
+      case "room", "call" -> {
+        if (room != null) {
+          shared.room(room.roomId()).tell(new RoomEntity.RelayToRoom(identity.publicId(), recipient.type().equals("call"), json));
+        }
+      }
+      default -> {
+        // validated before; nothing else reaches here
+      }
+    }
+    return Behaviors.same();
+  }
+
+  // ---------------------------------------------------------------- rooms
+
+  private Behavior<Command> onRoom(String requestId, RoomRequest request) {
+    if (request.roomid().isEmpty()) {
+      return leaveRoom(requestId);
+    }
+    if (room != null && room.roomId().token().equals(request.roomid())) {
+      ObjectNode details = Json.MAPPER.createObjectNode();
+      details.putObject("room").put("roomid", request.roomid()).set("properties", room.properties());
+      send(ServerMessage.error(requestId, new ErrorMessage("already_joined", "Already joined this room.", details)).toJson());
+      return Behaviors.same();
+    }
+    if (request.federation() != null && !request.federation().isNull()) {
+      send(ServerMessage.error(requestId, new ErrorMessage("federation_unsupported", "Federation is not supported.")).toJson());
+      return Behaviors.same();
+    }
+    String roomSessionId = request.sessionid() == null || request.sessionid().isEmpty() ? identity.publicId() : request.sessionid();
+    if (identity.isInternal()) {
+      // Internal clients may join any room without asking Nextcloud.
+      return joinEntity(requestId, new Membership(new RoomId(identity.backendId(), request.roomid()), roomSessionId, DEFAULT_PERMISSIONS, null));
+    }
+    context.pipeToSelf(
+        shared.nextcloud()
+            .backendRequest(identity.authUrl(), identity.backend(), BackendClientRequest.join(request.roomid(), identity.userId(), roomSessionId)),
+        (response, failure) ->
+            failure == null
+                ? new BackendJoinAnswered(requestId, request, roomSessionId, response)
+                : new JoinFailed(requestId, errorOf(failure)));
+    return joining();
+  }
+
+  private Behavior<Command> onBackendJoinAnswered(BackendJoinAnswered answer) {
+    BackendClientResponse response = answer.response();
+    if (response.error() != null) {
+      return onJoinFailed(new JoinFailed(answer.requestId(), response.error()));
+    }
+    if (!"room".equals(response.type()) || response.room() == null) {
+      return onJoinFailed(new JoinFailed(answer.requestId(), new ErrorMessage("room_join_failed", "Could not join the room.")));
+    }
+    List<String> granted = response.room().permissions();
+    Set<String> permissions = granted == null ? DEFAULT_PERMISSIONS : Set.copyOf(granted);
+    RoomId roomId = new RoomId(identity.backendId(), answer.request().roomid());
+    return joinEntity(answer.requestId(), new Membership(roomId, answer.roomSessionId(), permissions, response.room().properties()));
+  }
+
+  private Behavior<Command> joinEntity(String requestId, Membership membership) {
+    if (room != null) {
+      leaveCurrentRoom(); // a session is in at most one room
+    }
+    Participant participant =
+        new Participant(
+            identity.publicId(), identity.userId(), membership.roomSessionId(), Participant.TYPE_UNKNOWN,
+            new LinkedHashSet<>(membership.permissions()), 0, MuteState.NONE, true, shared.nodeAddress(),
+            identity.user(), identity.features());
+    context.askWithStatus(
+        RoomEntity.Joined.class,
+        shared.room(membership.roomId()),
+        shared.settings().roomAskTimeout(),
+        replyTo -> new RoomEntity.Join(participant, membership.properties(), replyTo),
+        (joined, failure) ->
+            failure == null
+                ? new RoomJoined(requestId, membership, joined)
+                : new JoinFailed(requestId, new ErrorMessage("room_join_failed", "Could not join the room.")));
+    return joining();
+  }
+
+  private Behavior<Command> onRoomJoined(RoomJoined joined) {
+    room = joined.membership();
+    timers.cancel(RoomJoinTimedOut.INSTANCE);
+    RoomSnapshot snapshot = joined.joined().room();
+    JsonNode properties = snapshot.properties() != null ? snapshot.properties() : room.properties();
+    room = new Membership(room.roomId(), room.roomSessionId(), room.permissions(), properties);
+    send(ServerMessage.room(joined.requestId(), new RoomResponse(room.roomId().token(), properties)).toJson());
+    // As the reference: the joiner first learns who is there, then sees its own join.
+    List<EventSessionEntry> others = joined.joined().others().stream().map(NodeRoomEvents::entryOf).toList();
+    if (!others.isEmpty()) {
+      send(ServerMessage.event(EventMessage.join(others)).toJson());
+    }
+    Participant self = snapshot.participant(identity.publicId());
+    if (self != null) {
+      send(ServerMessage.event(EventMessage.join(List.of(NodeRoomEvents.entryOf(self)))).toJson());
+    }
+    if (!snapshot.transientData().isEmpty()) {
+      ObjectNode data = Json.MAPPER.createObjectNode();
+      snapshot.transientData().forEach((key, entry) -> data.set(key, entry.value()));
+      send(ServerMessage.transientMessage(TransientMessage.initial(data)).toJson());
+    }
+    return stash.unstashAll(active());
+  }
+
+  private Behavior<Command> onJoinFailed(JoinFailed failed) {
+    send(ServerMessage.error(failed.requestId(), failed.error()).toJson());
+    return stash.unstashAll(active());
+  }
+
+  private Behavior<Command> leaveRoom(String requestId) {
+    if (room == null) {
+      return Behaviors.same(); // the reference does not answer a leave outside a room
+    }
+    leaveCurrentRoom();
+    send(ServerMessage.room(requestId, RoomResponse.left()).toJson());
+    return Behaviors.same();
+  }
+
+  /** Leaves the entity (peers see the leave) and tells Nextcloud; fire and forget. */
+  private void leaveCurrentRoom() {
+    Membership leaving = room;
+    room = null;
+    shared.room(leaving.roomId()).tell(new RoomEntity.Leave(identity.publicId(), context.getSystem().ignoreRef()));
+    if (!identity.isInternal()) {
+      shared.nextcloud()
+          .backendRequest(
+              identity.authUrl(), identity.backend(),
+              BackendClientRequest.leave(leaving.roomId().token(), identity.userId(), leaving.roomSessionId()))
+          .whenComplete(
+              (response, failure) -> {
+                if (failure != null) {
+                  context.getSystem().log().debug("leave request for {} failed: {}", leaving.roomId(), failure.toString());
+                }
+              });
+    }
+  }
+
+  private Behavior<Command> leaveAndStop() {
+    if (room != null) {
+      leaveCurrentRoom();
+    }
+    return Behaviors.stopped();
+  }
+
+  // ---------------------------------------------------------------- transient data
+
+  private Behavior<Command> onTransient(String requestId, TransientRequest request) {
+    if (room == null) {
+      send(ServerMessage.error(requestId, new ErrorMessage("not_in_room", "The session is not in a room.")).toJson());
+      return Behaviors.same();
+    }
+    if (!identity.isInternal() && !room.may("transient-data")) {
+      send(ServerMessage.error(requestId, new ErrorMessage("not_allowed", "Not allowed to change transient data.")).toJson());
+      return Behaviors.same();
+    }
+    ActorRef<org.apache.pekko.pattern.StatusReply<Done>> ignore = context.getSystem().ignoreRef();
+    switch (request.type()) {
+      case "set" -> {
+        Long ttlMillis = request.ttl() == null || request.ttl() <= 0 ? null : Math.max(1, request.ttl() / 1_000_000);
+        shared.room(room.roomId()).tell(new RoomEntity.SetTransient(request.key(), request.value(), ttlMillis, ignore));
+      }
+      case "remove" -> shared.room(room.roomId()).tell(new RoomEntity.RemoveTransient(request.key(), ignore));
+      default -> send(ServerMessage.error(requestId, new ErrorMessage("ignored", "Unsupported transient type.")).toJson());
+    }
+    return Behaviors.same();
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static ErrorMessage errorOf(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+    return cause instanceof BackendException backend ? backend.error() : new ErrorMessage("internal_error", "Internal error.");
+  }
+
+}

@@ -1,0 +1,183 @@
+package io.roomcluster.gateway.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.roomcluster.gateway.backend.BackendException;
+import io.roomcluster.gateway.backend.BackendRegistry;
+import io.roomcluster.gateway.backend.NextcloudClient;
+import io.roomcluster.gateway.config.BackendSettings.Backend;
+import io.roomcluster.gateway.config.SignalingSettings;
+import io.roomcluster.gateway.session.SessionIdentity.ClientType;
+import io.roomcluster.gateway.ws.Connection;
+import io.roomcluster.protocol.backend.BackendClientResponse;
+import io.roomcluster.protocol.message.ErrorCodes;
+import io.roomcluster.protocol.message.ErrorMessage;
+import io.roomcluster.protocol.message.HelloAuth;
+import io.roomcluster.protocol.message.HelloRequest;
+import io.roomcluster.protocol.signing.Checksums;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+/**
+ * Runs a {@code hello}: resume, internal-client HMAC, or authentication with Nextcloud; then
+ * creates the session, which sends the hello answer itself (so nothing can overtake it).
+ * Completes exceptionally with {@link HelloRejected} for every error the client is told about.
+ */
+public final class HelloHandler {
+
+  private static final Duration RESUME_ASK_TIMEOUT = Duration.ofSeconds(5);
+
+  private final ActorSystem<?> system;
+  private final SignalingSettings settings;
+  private final BackendRegistry backends;
+  private final NextcloudClient nextcloud;
+  private final SessionIds sessionIds;
+  private final SessionContext sessionContext;
+
+  public HelloHandler(
+      ActorSystem<?> system,
+      SignalingSettings settings,
+      BackendRegistry backends,
+      NextcloudClient nextcloud,
+      SessionContext sessionContext) {
+    this.system = system;
+    this.settings = settings;
+    this.backends = backends;
+    this.nextcloud = nextcloud;
+    this.sessionIds = sessionContext.sessionIds();
+    this.sessionContext = sessionContext;
+  }
+
+  public CompletionStage<ActorRef<ClientSession.Command>> hello(String requestId, HelloRequest hello, Connection connection) {
+    try {
+      if (hello.isResume()) {
+        return resume(requestId, hello, connection);
+      }
+      HelloAuth auth = hello.auth();
+      return switch (auth.clientType()) {
+        case HelloAuth.INTERNAL -> CompletableFuture.completedFuture(internal(requestId, hello, connection));
+        case HelloAuth.CLIENT -> client(requestId, hello, connection);
+        default -> throw reject(ErrorCodes.INVALID_CLIENT_TYPE, ErrorCodes.INVALID_CLIENT_TYPE_MESSAGE);
+      };
+    } catch (HelloRejected rejected) {
+      return CompletableFuture.failedFuture(rejected);
+    }
+  }
+
+  private CompletionStage<ActorRef<ClientSession.Command>> resume(String requestId, HelloRequest hello, Connection connection) {
+    Optional<ActorRef<ClientSession.Command>> session =
+        sessionIds.readPrivate(hello.resumeid()).flatMap(data -> sessionContext.registry().bySid(data.sid()));
+    if (session.isEmpty()) {
+      return CompletableFuture.failedFuture(reject(ErrorMessage.NO_SUCH_SESSION));
+    }
+    ActorRef<ClientSession.Command> target = session.get();
+    return AskPattern.<ClientSession.Command, Boolean>ask(
+            target,
+            replyTo -> new ClientSession.Resume(connection, requestId, hello.version(), replyTo),
+            RESUME_ASK_TIMEOUT,
+            system.scheduler())
+        .exceptionally(failure -> false) // the session expired meanwhile
+        .thenApply(
+            resumed -> {
+              if (!resumed) {
+                throw reject(ErrorMessage.NO_SUCH_SESSION);
+              }
+              return target;
+            });
+  }
+
+  private ActorRef<ClientSession.Command> internal(String requestId, HelloRequest hello, Connection connection) {
+    if (!settings.internalClientsEnabled()) {
+      throw reject(ErrorCodes.INVALID_CLIENT_TYPE, ErrorCodes.INVALID_CLIENT_TYPE_MESSAGE);
+    }
+    JsonNode params = hello.auth().params();
+    String random = params == null ? null : params.path("random").asText(null);
+    String token = params == null ? null : params.path("token").asText(null);
+    if (random == null || token == null || !Checksums.verifyInternalToken(settings.internalSecret(), random, token)) {
+      throw reject(ErrorCodes.INVALID_TOKEN, ErrorCodes.INVALID_TOKEN_MESSAGE);
+    }
+    String backendUrl = params.path("backend").asText("");
+    Backend backend = backends.forUrl(backendUrl).orElseThrow(() -> reject(ErrorCodes.INVALID_BACKEND, ErrorCodes.INVALID_BACKEND_MESSAGE));
+    return start(requestId, hello, connection, backend, backendUrl, "", null, ClientType.INTERNAL);
+  }
+
+  private CompletionStage<ActorRef<ClientSession.Command>> client(String requestId, HelloRequest hello, Connection connection) {
+    if (!HelloRequest.V1.equals(hello.version())) {
+      // hello v2 (JWT) is not advertised; a client that sends it anyway is told so.
+      throw reject(ErrorCodes.INVALID_HELLO_VERSION, ErrorCodes.INVALID_HELLO_VERSION_MESSAGE);
+    }
+    String url = hello.auth().url();
+    Backend backend = backends.forUrl(url).orElseThrow(() -> reject(ErrorCodes.INVALID_BACKEND, ErrorCodes.INVALID_BACKEND_MESSAGE));
+    checkSessionLimit(backend);
+    return nextcloud
+        .authenticate(url, backend, hello.auth().params())
+        .handle(
+            (response, failure) -> {
+              if (failure != null) {
+                Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+                if (cause instanceof BackendException backendFailure) {
+                  system.log().info("hello from {}: {}", connection.remoteAddress(), backendFailure.getMessage());
+                  throw reject(backendFailure.error());
+                }
+                throw new CompletionException(cause);
+              }
+              return authenticated(requestId, hello, connection, backend, url, response);
+            });
+  }
+
+  private ActorRef<ClientSession.Command> authenticated(
+      String requestId, HelloRequest hello, Connection connection, Backend backend, String url, BackendClientResponse response) {
+    if (response.error() != null) {
+      throw reject(response.error());
+    }
+    if (!"auth".equals(response.type()) || response.auth() == null) {
+      throw reject(ErrorCodes.AUTH_FAILED, ErrorCodes.AUTH_FAILED_MESSAGE);
+    }
+    String userId = response.auth().userid() == null ? "" : response.auth().userid();
+    checkSessionLimit(backend);
+    return start(requestId, hello, connection, backend, url, userId, response.auth().user(), ClientType.CLIENT);
+  }
+
+  private ActorRef<ClientSession.Command> start(
+      String requestId,
+      HelloRequest hello,
+      Connection connection,
+      Backend backend,
+      String authUrl,
+      String userId,
+      JsonNode user,
+      ClientType type) {
+    SessionIds.Issued ids = sessionIds.issue(backend.id());
+    SessionIdentity identity =
+        new SessionIdentity(
+            ids.sid(), ids.publicId(), ids.privateId(), backend, authUrl, userId,
+            user == null || user.isNull() ? null : user, type,
+            hello.features() == null ? List.of() : List.copyOf(hello.features()));
+    return system.systemActorOf(
+        ClientSession.create(identity, connection, requestId, hello.version(), sessionContext),
+        "session-" + Long.toUnsignedString(ids.sid(), 36),
+        Props.empty());
+  }
+
+  private void checkSessionLimit(Backend backend) {
+    if (backend.sessionLimit() > 0 && sessionContext.registry().sessionCount(backend.id()) >= backend.sessionLimit()) {
+      throw reject(ErrorCodes.SESSION_LIMIT_EXCEEDED, ErrorCodes.SESSION_LIMIT_EXCEEDED_MESSAGE);
+    }
+  }
+
+  private static HelloRejected reject(String code, String message) {
+    return new HelloRejected(new ErrorMessage(code, message));
+  }
+
+  private static HelloRejected reject(ErrorMessage error) {
+    return new HelloRejected(error);
+  }
+
+}

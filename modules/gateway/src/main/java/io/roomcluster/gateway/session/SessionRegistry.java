@@ -1,0 +1,70 @@
+package io.roomcluster.gateway.session;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * The sessions that live on this node, by Sid, by public id and by user. Read from many
+ * actors (lock-free maps); written only by the session actors themselves on start and stop.
+ */
+public final class SessionRegistry {
+
+  private final Map<Long, ActorRef<ClientSession.Command>> bySid = new ConcurrentHashMap<>();
+  private final Map<String, ActorRef<ClientSession.Command>> byPublicId = new ConcurrentHashMap<>();
+  private final Map<String, Set<ActorRef<ClientSession.Command>>> byUser = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> perBackend = new ConcurrentHashMap<>();
+
+  void register(SessionIdentity identity, ActorRef<ClientSession.Command> session) {
+    bySid.put(identity.sid(), session);
+    byPublicId.put(identity.publicId(), session);
+    if (!identity.userId().isEmpty()) {
+      byUser.computeIfAbsent(userKey(identity.backendId(), identity.userId()), k -> ConcurrentHashMap.newKeySet()).add(session);
+    }
+    perBackend.computeIfAbsent(identity.backendId(), k -> new AtomicInteger()).incrementAndGet();
+  }
+
+  void unregister(SessionIdentity identity, ActorRef<ClientSession.Command> session) {
+    if (bySid.remove(identity.sid(), session)) {
+      perBackend.get(identity.backendId()).decrementAndGet();
+    }
+    byPublicId.remove(identity.publicId(), session);
+    if (!identity.userId().isEmpty()) {
+      byUser.computeIfPresent(
+          userKey(identity.backendId(), identity.userId()),
+          (k, sessions) -> {
+            sessions.remove(session);
+            return sessions.isEmpty() ? null : sessions;
+          });
+    }
+  }
+
+  public Optional<ActorRef<ClientSession.Command>> bySid(long sid) {
+    return Optional.ofNullable(bySid.get(sid));
+  }
+
+  /** Exact lookup for ids this node issued (room members are always addressed by those). */
+  public ActorRef<ClientSession.Command> byPublicId(String publicId) {
+    return byPublicId.get(publicId);
+  }
+
+  public Set<ActorRef<ClientSession.Command>> byUser(String backendId, String userId) {
+    return byUser.getOrDefault(userKey(backendId, userId), Set.of());
+  }
+
+  public int sessionCount() {
+    return bySid.size();
+  }
+
+  public int sessionCount(String backendId) {
+    AtomicInteger count = perBackend.get(backendId);
+    return count == null ? 0 : count.get();
+  }
+
+  private static String userKey(String backendId, String userId) {
+    return backendId + '\u0000' + userId;
+  }
+}

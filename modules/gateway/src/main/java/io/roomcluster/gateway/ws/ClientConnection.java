@@ -1,0 +1,202 @@
+package io.roomcluster.gateway.ws;
+
+import io.roomcluster.gateway.session.ClientSession;
+import io.roomcluster.gateway.session.HelloHandler;
+import io.roomcluster.gateway.session.HelloRejected;
+import io.roomcluster.protocol.message.ClientMessage;
+import io.roomcluster.protocol.message.ErrorMessage;
+import io.roomcluster.protocol.message.ProtocolException;
+import io.roomcluster.protocol.message.ServerMessage;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * One WebSocket. Parses and validates frames, answers protocol errors itself, runs the hello
+ * (with its 2 s timeout) and then forwards every message to the session it attached to. The
+ * session outlives this actor when the socket drops (resume window).
+ *
+ * <p>Phases: {@link #awaitingHello}, {@link #authenticating} (frames are stashed until the
+ * backend answered, like the browser queues them), {@link #established}.
+ */
+public final class ClientConnection {
+
+  public sealed interface Command {}
+
+  /** Inbound stream protocol (ActorSink with back-pressure): one ack per frame. */
+  public enum Ack {
+    INSTANCE
+  }
+
+  public record StreamStarted(ActorRef<Ack> ackTo) implements Command {}
+
+  public record Frame(String text, ActorRef<Ack> ackTo) implements Command {}
+
+  public enum StreamCompleted implements Command {
+    INSTANCE
+  }
+
+  public record StreamFailed(Throwable cause) implements Command {}
+
+  private enum HelloTimeout implements Command {
+    INSTANCE
+  }
+
+  private record HelloAccepted(ActorRef<ClientSession.Command> session) implements Command {}
+
+  private record HelloFailed(String requestId, ErrorMessage error) implements Command {}
+
+  private static final int STASH_CAPACITY = 256;
+
+  private final ActorContext<Command> context;
+  private final Connection connection;
+  private final HelloHandler helloHandler;
+  private final StashBuffer<Command> stash;
+
+  private ClientConnection(
+      ActorContext<Command> context, Connection connection, HelloHandler helloHandler, StashBuffer<Command> stash) {
+    this.context = context;
+    this.connection = connection;
+    this.helloHandler = helloHandler;
+    this.stash = stash;
+  }
+
+  public static Behavior<Command> create(Connection connection, HelloHandler helloHandler, Duration helloTimeout) {
+    return Behaviors.withStash(
+        STASH_CAPACITY,
+        stash ->
+            Behaviors.setup(
+                context ->
+                    Behaviors.withTimers(
+                        (TimerScheduler<Command> timers) -> {
+                          timers.startSingleTimer(HelloTimeout.INSTANCE, helloTimeout);
+                          return new ClientConnection(context, connection, helloHandler, stash).awaitingHello();
+                        })));
+  }
+
+  private Behavior<Command> awaitingHello() {
+    return Behaviors.receive(Command.class)
+        .onMessage(StreamStarted.class, this::ack)
+        .onMessage(Frame.class, this::onFrameBeforeHello)
+        .onMessageEquals(HelloTimeout.INSTANCE, this::helloTimedOut)
+        .onMessage(StreamCompleted.class, c -> Behaviors.stopped())
+        .onMessage(StreamFailed.class, c -> Behaviors.stopped())
+        .build();
+  }
+
+  private Behavior<Command> onFrameBeforeHello(Frame frame) {
+    frame.ackTo().tell(Ack.INSTANCE);
+    ClientMessage message = parse(frame.text());
+    if (message == null) {
+      return Behaviors.same();
+    }
+    if (!"hello".equals(message.type())) {
+      connection.send(ServerMessage.error(message.id(), ErrorMessage.HELLO_EXPECTED).toJson());
+      return Behaviors.same();
+    }
+    context.pipeToSelf(
+        helloHandler.hello(message.id(), message.hello(), connection),
+        (session, failure) -> {
+          if (failure == null) {
+            return new HelloAccepted(session);
+          }
+          Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+          if (cause instanceof HelloRejected rejected) {
+            return new HelloFailed(message.id(), rejected.error());
+          }
+          context.getLog().warn("hello failed unexpectedly", cause);
+          return new HelloFailed(message.id(), new ErrorMessage("internal_error", "Internal error."));
+        });
+    return authenticating();
+  }
+
+  private Behavior<Command> authenticating() {
+    return Behaviors.receive(Command.class)
+        .onMessage(HelloAccepted.class, accepted -> stash.unstashAll(established(accepted.session())))
+        .onMessage(
+            HelloFailed.class,
+            failed -> {
+              connection.send(ServerMessage.error(failed.requestId(), failed.error()).toJson());
+              return stash.unstashAll(awaitingHello());
+            })
+        .onMessage(
+            Frame.class,
+            frame -> {
+              if (stash.isFull()) {
+                // A client that floods before its hello is answered is not a Talk client.
+                connection.close();
+                return Behaviors.stopped();
+              }
+              stash.stash(frame);
+              return Behaviors.same();
+            })
+        // The hello timer measures until the hello arrives, not until the backend answers.
+        .onMessageEquals(HelloTimeout.INSTANCE, Behaviors::same)
+        .onMessage(StreamCompleted.class, c -> afterHelloThenStop())
+        .onMessage(StreamFailed.class, c -> afterHelloThenStop())
+        .build();
+  }
+
+  /** The socket closed while the backend was still asked: the session, if any, must learn it. */
+  private Behavior<Command> afterHelloThenStop() {
+    return Behaviors.receive(Command.class)
+        .onMessage(HelloAccepted.class, accepted -> {
+          accepted.session().tell(new ClientSession.ConnectionClosed(connection.id()));
+          return Behaviors.stopped();
+        })
+        .onMessage(HelloFailed.class, f -> Behaviors.stopped())
+        .onAnyMessage(m -> Behaviors.same())
+        .build();
+  }
+
+  private Behavior<Command> established(ActorRef<ClientSession.Command> session) {
+    return Behaviors.receive(Command.class)
+        .onMessage(
+            Frame.class,
+            frame -> {
+              frame.ackTo().tell(Ack.INSTANCE);
+              ClientMessage message = parse(frame.text());
+              if (message != null) {
+                session.tell(new ClientSession.FromClient(message, connection.id()));
+              }
+              return Behaviors.same();
+            })
+        .onMessageEquals(HelloTimeout.INSTANCE, Behaviors::same)
+        .onMessage(StreamCompleted.class, c -> closed(session))
+        .onMessage(StreamFailed.class, c -> closed(session))
+        .build();
+  }
+
+  private Behavior<Command> closed(ActorRef<ClientSession.Command> session) {
+    session.tell(new ClientSession.ConnectionClosed(connection.id()));
+    return Behaviors.stopped();
+  }
+
+  private Behavior<Command> ack(StreamStarted started) {
+    started.ackTo().tell(Ack.INSTANCE);
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> helloTimedOut() {
+    connection.send(ServerMessage.bye(null, "hello_timeout").toJson());
+    connection.close();
+    return Behaviors.same();
+  }
+
+  /** A valid message, or null after the protocol error was sent (the connection stays open). */
+  private ClientMessage parse(String text) {
+    ClientMessage message = null;
+    try {
+      message = ClientMessage.parse(text);
+      return message.validate();
+    } catch (ProtocolException e) {
+      connection.send(ServerMessage.error(message == null ? null : message.id(), e.error()).toJson());
+      return null;
+    }
+  }
+}

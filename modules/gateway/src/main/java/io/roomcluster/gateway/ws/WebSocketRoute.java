@@ -1,0 +1,123 @@
+package io.roomcluster.gateway.ws;
+
+import io.roomcluster.gateway.BuildInfo;
+import io.roomcluster.gateway.Features;
+import io.roomcluster.gateway.config.SignalingSettings;
+import io.roomcluster.gateway.session.HelloHandler;
+import io.roomcluster.protocol.message.ServerMessage;
+import io.roomcluster.protocol.message.WelcomeMessage;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.http.javadsl.model.ws.Message;
+import org.apache.pekko.http.javadsl.model.ws.TextMessage;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.typed.javadsl.ActorSink;
+import org.apache.pekko.stream.typed.javadsl.ActorSource;
+
+/**
+ * {@code GET /spreed}: one text frame = one JSON message. Inbound frames are size-limited and
+ * handed to a {@link ClientConnection} with back-pressure (a flooding client is slowed by TCP, not
+ * buffered); outbound frames go through a bounded queue that fails the connection when a client
+ * cannot keep up (it may then resume on a new connection).
+ */
+public final class WebSocketRoute extends AllDirectives {
+
+  /** Thrown into the inbound stream for a frame above the limit; closes the connection. */
+  static final class FrameTooLarge extends RuntimeException {
+    FrameTooLarge(int limit) {
+      super("text frame larger than " + limit + " bytes");
+    }
+  }
+
+  private static final String WELCOME =
+      ServerMessage.welcome(new WelcomeMessage(BuildInfo.VERSION, Features.CLIENT)).toJson();
+
+  private final ActorSystem<?> system;
+  private final Materializer materializer;
+  private final SignalingSettings settings;
+  private final HelloHandler helloHandler;
+  private final AtomicLong connectionIds = new AtomicLong();
+
+  public WebSocketRoute(ActorSystem<?> system, SignalingSettings settings, HelloHandler helloHandler) {
+    this.system = system;
+    this.materializer = Materializer.matFromSystem(system);
+    this.settings = settings;
+    this.helloHandler = helloHandler;
+  }
+
+  public Route route() {
+    return path("spreed", () -> extractClientIP(ip -> handleWebSocketMessages(connectionFlow(ip.toString()))));
+  }
+
+  Flow<Message, Message, NotUsed> connectionFlow(String remoteAddress) {
+    long id = connectionIds.incrementAndGet();
+    Pair<ActorRef<Outbound>, Source<Outbound, NotUsed>> outbound =
+        ActorSource.<Outbound>actorRef(
+                message -> message == Outbound.Close.INSTANCE,
+                message -> Optional.empty(),
+                settings.outboundBuffer(),
+                OverflowStrategy.fail())
+            .preMaterialize(materializer);
+    Connection connection = new Connection(id, outbound.first(), remoteAddress);
+    connection.send(WELCOME);
+    ActorRef<ClientConnection.Command> handler =
+        system.systemActorOf(
+            ClientConnection.create(connection, helloHandler, settings.helloTimeout()), "ws-" + id, Props.empty());
+
+    int maxFrame = settings.maxFrameSize();
+    Sink<Message, NotUsed> inbound =
+        Flow.<Message>create()
+            .mapAsync(1, message -> textOf(message, maxFrame))
+            .filter(Optional::isPresent)
+            .map(Optional::get)
+            .to(
+                ActorSink.actorRefWithBackpressure(
+                    handler,
+                    (ackTo, text) -> new ClientConnection.Frame(text, ackTo),
+                    ClientConnection.StreamStarted::new,
+                    ClientConnection.Ack.INSTANCE,
+                    ClientConnection.StreamCompleted.INSTANCE,
+                    ClientConnection.StreamFailed::new));
+    Source<Message, NotUsed> frames =
+        outbound.second().map(message -> TextMessage.create(((Outbound.Frame) message).json()));
+    return Flow.fromSinkAndSourceCoupled(inbound, frames);
+  }
+
+  /** The whole text of a frame, empty for binary frames (ignored, as by the reference). */
+  private CompletionStage<Optional<String>> textOf(Message message, int limit) {
+    if (!message.isText()) {
+      return message.asBinaryMessage().getStreamedData().runWith(Sink.ignore(), materializer).thenApply(done -> Optional.empty());
+    }
+    TextMessage text = message.asTextMessage();
+    if (text.isStrict()) {
+      String strict = text.getStrictText();
+      return strict.length() > limit
+          ? CompletableFuture.failedFuture(new FrameTooLarge(limit))
+          : CompletableFuture.completedFuture(Optional.of(strict));
+    }
+    return text.getStreamedText()
+        .runFold(
+            new StringBuilder(),
+            (buffer, part) -> {
+              if (buffer.length() + part.length() > limit) {
+                throw new FrameTooLarge(limit);
+              }
+              return buffer.append(part);
+            },
+            materializer)
+        .thenApply(buffer -> Optional.of(buffer.toString()));
+  }
+}

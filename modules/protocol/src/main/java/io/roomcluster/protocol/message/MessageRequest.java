@@ -1,0 +1,21 @@
+package io.roomcluster.protocol.message;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Payload of a client {@code message} or {@code control}.
+ *
+ * @param data opaque, relayed unchanged; required
+ */
+public record MessageRequest(Recipient recipient, JsonNode data) {
+
+    void validate() {
+        if (Json.isAbsent(data)) {
+            throw ProtocolException.invalidFormat("message empty");
+        }
+        if (recipient == null) {
+            throw ProtocolException.invalidFormat("recipient missing");
+        }
+        recipient.validate();
+    }
+}

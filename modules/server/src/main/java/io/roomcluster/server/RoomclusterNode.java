@@ -1,0 +1,83 @@
+package io.roomcluster.server;
+
+import com.typesafe.config.Config;
+import io.roomcluster.gateway.BuildInfo;
+import io.roomcluster.gateway.Gateway;
+import io.roomcluster.room.RoomEntity;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.management.javadsl.PekkoManagement;
+import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Brings one node up, in order: persistence, cluster membership, sharding, HTTP. */
+public final class RoomclusterNode {
+
+  private static final Logger log = LoggerFactory.getLogger(RoomclusterNode.class);
+  /** In-flight HTTP requests get this long once CoordinatedShutdown unbinds the port. */
+  private static final Duration HTTP_DRAIN = Duration.ofSeconds(5);
+
+  private RoomclusterNode() {}
+
+  /** Completes with the HTTP binding once the node serves requests. */
+  public static CompletionStage<ServerBinding> start(ActorSystem<Void> system) {
+    Config config = system.settings().config();
+    return preparePersistence(system, config)
+        .thenCompose(
+            done -> {
+              joinCluster(system, config);
+              Gateway gateway = Gateway.create(system);
+              RoomEntity.init(system, gateway.roomEventPublisher());
+              startManagement(system, config);
+              return bindHttp(system, config, gateway);
+            });
+  }
+
+  private static CompletionStage<Done> preparePersistence(ActorSystem<?> system, Config config) {
+    if (config.getString("roomcluster.persistence.kind").equals("jdbc")
+        && config.getBoolean("roomcluster.persistence.create-schema")) {
+      // Must finish before the first room persists an event.
+      return SchemaUtils.createIfNotExists(system);
+    }
+    return CompletableFuture.completedFuture(Done.getInstance());
+  }
+
+  private static void joinCluster(ActorSystem<?> system, Config config) {
+    Cluster cluster = Cluster.get(system);
+    if (config.getBoolean("roomcluster.cluster.self-join")) {
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    }
+  }
+
+  private static void startManagement(ActorSystem<?> system, Config config) {
+    if (config.getBoolean("roomcluster.management.enabled")) {
+      PekkoManagement.get(system).start();
+    }
+  }
+
+  private static CompletionStage<ServerBinding> bindHttp(
+      ActorSystem<?> system, Config config, Gateway gateway) {
+    String host = config.getString("roomcluster.http.host");
+    int port = config.getInt("roomcluster.http.port");
+    return Http.get(system)
+        .newServerAt(host, port)
+        .bind(gateway.route())
+        .thenApply(
+            binding -> {
+              binding.addToCoordinatedShutdown(HTTP_DRAIN, system);
+              log.info(
+                  "{} listening on http://{} (WebSocket /spreed, backend API /api/v1/room/{token})",
+                  BuildInfo.SERVER_HEADER,
+                  binding.localAddress().getHostString() + ":" + binding.localAddress().getPort());
+              return binding;
+            });
+  }
+}
