@@ -81,7 +81,11 @@ public final class RoomEntity
    * the room's properties first.
    */
   public record Join(Participant participant, JsonNode properties,
-      ActorRef<StatusReply<Joined>> replyTo) implements StatusReplyCommand<Joined> {}
+      ActorRef<StatusReply<Joined>> replyTo) implements StatusReplyCommand<Joined> {
+    public Join {
+      properties = JsonValues.orNull(properties);
+    }
+  }
 
   public record Leave(String sessionId, ActorRef<StatusReply<Done>> replyTo)
       implements StatusReplyCommand<Done> {}
@@ -109,7 +113,11 @@ public final class RoomEntity
       implements StatusReplyCommand<Done> {}
 
   public record UpdateProperties(JsonNode properties, ActorRef<StatusReply<Done>> replyTo)
-      implements StatusReplyCommand<Done> {}
+      implements StatusReplyCommand<Done> {
+    public UpdateProperties {
+      properties = JsonValues.orNull(properties);
+    }
+  }
 
   /**
    * A backend participants update. All entries are validated first (one bad entry rejects the
@@ -128,7 +136,11 @@ public final class RoomEntity
    * @param ttlMillis time to live, {@code null} for none
    */
   public record SetTransient(String key, JsonNode value, Long ttlMillis,
-      ActorRef<StatusReply<Done>> replyTo) implements StatusReplyCommand<Done> {}
+      ActorRef<StatusReply<Done>> replyTo) implements StatusReplyCommand<Done> {
+    public SetTransient {
+      value = JsonValues.orNull(value);
+    }
+  }
 
   /** Removes a transient value. A missing (or expired) key is acknowledged without an event. */
   public record RemoveTransient(String key, ActorRef<StatusReply<Done>> replyTo)
@@ -309,9 +321,8 @@ public final class RoomEntity
     Participant previous = room.participant(joining.sessionId());
     Participant joined = previous == null ? joining : joining.withMute(previous.mute());
     List<RoomEvent> events = new ArrayList<>(2);
-    JsonNode properties = JsonValues.orNull(cmd.properties());
-    if (properties != null && !properties.equals(room.properties())) {
-      events.add(new PropertiesUpdated(properties));
+    if (cmd.properties() != null && !cmd.properties().equals(room.properties())) {
+      events.add(new PropertiesUpdated(cmd.properties()));
     }
     events.add(new ParticipantJoined(joined));
     return persist(room, events, cmd.replyTo(), after -> joinedReply(after, joined.sessionId()));
@@ -421,12 +432,11 @@ public final class RoomEntity
 
   private ReplyEffect<RoomEvent, RoomState> updateProperties(ActiveRoom room,
       UpdateProperties cmd) {
-    JsonNode properties = JsonValues.orNull(cmd.properties());
-    if (properties == null) {
+    if (cmd.properties() == null) {
       return reject(cmd, "properties missing");
     }
-    return persistIf(!properties.equals(room.properties()), room,
-        new PropertiesUpdated(properties), cmd.replyTo());
+    return persistIf(!cmd.properties().equals(room.properties()), room,
+        new PropertiesUpdated(cmd.properties()), cmd.replyTo());
   }
 
   private ReplyEffect<RoomEvent, RoomState> updateParticipants(ActiveRoom room,
@@ -457,8 +467,7 @@ public final class RoomEntity
     if (cmd.key() == null || cmd.key().isBlank()) {
       return reject(cmd, "transient key must not be empty");
     }
-    JsonNode value = JsonValues.orNull(cmd.value());
-    if (value == null) {
+    if (cmd.value() == null) { // JSON null included: as in the reference, setting null removes
       return removeTransient(room, new RemoveTransient(cmd.key(), cmd.replyTo()));
     }
     if (cmd.ttlMillis() != null && cmd.ttlMillis() <= 0) {
@@ -470,8 +479,8 @@ public final class RoomEntity
     long now = clock.millis();
     TransientEntry old = room.transientEntry(cmd.key(), now);
     Long expiresAt = cmd.ttlMillis() == null ? null : now + cmd.ttlMillis();
-    return persistIf(old == null || !old.value().equals(value), room,
-        new TransientSet(cmd.key(), value, old == null ? null : old.value(), expiresAt, now),
+    return persistIf(old == null || !old.value().equals(cmd.value()), room,
+        new TransientSet(cmd.key(), cmd.value(), old == null ? null : old.value(), expiresAt, now),
         cmd.replyTo());
   }
 
@@ -506,8 +515,8 @@ public final class RoomEntity
   private ReplyEffect<RoomEvent, RoomState> relayToRoom(ActiveRoom room, RelayToRoom cmd) {
     Participant sender = room.participant(cmd.senderSessionId());
     if (sender == null || cmd.payload() == null) {
-      context.getLog().debug("room {}: dropping relay from non-participant {}", roomId,
-          cmd.senderSessionId());
+      context.getLog().debug("room {}: dropping relay from {} (not a participant, or no payload)",
+          roomId, cmd.senderSessionId());
       return Effect().noReply();
     }
     List<Participant> recipients = room.participants().values().stream()
