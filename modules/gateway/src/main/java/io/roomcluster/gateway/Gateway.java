@@ -2,6 +2,7 @@ package io.roomcluster.gateway;
 
 import io.roomcluster.gateway.backend.BackendRegistry;
 import io.roomcluster.gateway.backend.NextcloudClient;
+import io.roomcluster.gateway.backend.RoomRequestHandler;
 import io.roomcluster.gateway.config.SignalingSettings;
 import io.roomcluster.gateway.http.HttpRoutes;
 import io.roomcluster.gateway.room.NodeRoomEvents;
@@ -45,7 +46,9 @@ public final class Gateway {
             Cluster.get(system).selfMember().address().toString());
     HelloHandler hello = new HelloHandler(system, settings, backends, nextcloud, sessionContext);
     WebSocketRoute webSocket = new WebSocketRoute(system, settings, hello);
-    Route route = new HttpRoutes(settings, webSocket, backends).route();
+    RoomRequestHandler roomRequests =
+        new RoomRequestHandler(sessionContext.sharding(), registry, settings.roomAskTimeout());
+    Route route = new HttpRoutes(settings, webSocket, backends, roomRequests).route();
     return new Gateway(route, new NodeRoomEvents(registry), registry);
   }
 

@@ -164,6 +164,13 @@ public final class RoomEntity
   public record RelayToRoom(String senderSessionId, boolean callOnly, String payload)
       implements Command {}
 
+  /**
+   * A frame from the backend (chat message, participants update, switchto) for the room's connected
+   * participants, or only those in {@code onlySessions} when it is not null. No reply, not
+   * persisted; ordered after every command the room received before it.
+   */
+  public record Broadcast(String payload, Set<String> onlySessions) implements Command {}
+
   /** Sent by the shard to stop a passivating entity ({@link Entity#withStopMessage}). */
   public enum Stop implements Command { INSTANCE }
 
@@ -286,7 +293,8 @@ public final class RoomEntity
         .onCommand(SetTransient.class, cmd -> setTransient(NEW_ROOM, cmd))
         .onCommand(RemoveTransient.class, cmd -> removeTransient(NEW_ROOM, cmd))
         .onCommand(SetConnection.class, cmd -> setConnection(NEW_ROOM, cmd))
-        .onCommand(RelayToRoom.class, cmd -> relayToRoom(NEW_ROOM, cmd));
+        .onCommand(RelayToRoom.class, cmd -> relayToRoom(NEW_ROOM, cmd))
+        .onCommand(Broadcast.class, cmd -> Effect().noReply());
 
     builder.forStateType(ActiveRoom.class)
         .onCommand(Join.class, this::join)
@@ -301,11 +309,13 @@ public final class RoomEntity
         .onCommand(RemoveTransient.class, this::removeTransient)
         .onCommand(SetConnection.class, this::setConnection)
         .onCommand(DeleteRoom.class, this::deleteRoom)
-        .onCommand(RelayToRoom.class, this::relayToRoom);
+        .onCommand(RelayToRoom.class, this::relayToRoom)
+        .onCommand(Broadcast.class, this::broadcast);
 
     // An explicit error (rather than unhandled) spares the asker a timeout.
     builder.forStateType(DeletedRoom.class)
         .onCommand(RelayToRoom.class, cmd -> Effect().noReply())
+        .onCommand(Broadcast.class, cmd -> Effect().noReply())
         .onCommand(cmd -> cmd instanceof StatusReplyCommand<?>,
             cmd -> reject((StatusReplyCommand<?>) cmd, "room " + roomId + " was deleted"));
 
@@ -510,6 +520,16 @@ public final class RoomEntity
 
   private ReplyEffect<RoomEvent, RoomState> deleteRoom(ActiveRoom room, DeleteRoom cmd) {
     return persist(room, List.of(new RoomDeleted()), cmd.replyTo(), after -> Done.getInstance());
+  }
+
+  private ReplyEffect<RoomEvent, RoomState> broadcast(ActiveRoom room, Broadcast cmd) {
+    List<Participant> recipients = room.participants().values().stream()
+        .filter(Participant::connected)
+        .filter(p -> cmd.onlySessions() == null || cmd.onlySessions().contains(p.sessionId()))
+        .toList();
+    return Effect().none()
+        .thenRun(() -> relay(null, false, recipients, cmd.payload()))
+        .thenNoReply();
   }
 
   private ReplyEffect<RoomEvent, RoomState> relayToRoom(ActiveRoom room, RelayToRoom cmd) {

@@ -23,7 +23,8 @@ public interface RoomEventPublisher {
   /**
    * A client message to the room ({@code callOnly == false}) or to the call. {@code recipients} are
    * the connected participants other than the sender, and for the call only those in it (in-call
-   * bit 1). Not persisted.
+   * bit 1). Not persisted. {@code sender} is null for a backend broadcast ({@code
+   * RoomEntity.Broadcast}), whose recipients are all connected participants (or the selected ones).
    */
   void relay(RoomId room, Participant sender, boolean callOnly, List<Participant> recipients,
       String payload);

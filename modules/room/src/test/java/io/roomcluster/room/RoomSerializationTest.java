@@ -142,6 +142,8 @@ class RoomSerializationTest {
         new DeleteRoom(done),
         new GetState(snapshot),
         new RelayToRoom("a", true, "{\"type\":\"message\"}"),
+        new RoomEntity.Broadcast("{\"type\":\"event\"}", null),
+        new RoomEntity.Broadcast("{\"type\":\"event\"}", java.util.Set.of("a")),
         RoomEntity.Stop.INSTANCE,
         RoomEntity.IdleCheck.INSTANCE);
   }

@@ -3,6 +3,7 @@ package io.roomcluster.gateway.http;
 import io.roomcluster.gateway.BuildInfo;
 import io.roomcluster.gateway.Features;
 import io.roomcluster.gateway.backend.BackendRegistry;
+import io.roomcluster.gateway.backend.RoomRequestHandler;
 import io.roomcluster.gateway.config.SignalingSettings;
 import io.roomcluster.gateway.ws.WebSocketRoute;
 import java.nio.charset.StandardCharsets;
@@ -31,11 +32,14 @@ public final class HttpRoutes extends AllDirectives {
   private final SignalingSettings settings;
   private final WebSocketRoute webSocket;
   private final BackendRegistry backends;
+  private final BackendApiRoute backendApi;
 
-  public HttpRoutes(SignalingSettings settings, WebSocketRoute webSocket, BackendRegistry backends) {
+  public HttpRoutes(
+      SignalingSettings settings, WebSocketRoute webSocket, BackendRegistry backends, RoomRequestHandler roomRequests) {
     this.settings = settings;
     this.webSocket = webSocket;
     this.backends = backends;
+    this.backendApi = new BackendApiRoute(backends, roomRequests);
   }
 
   public Route route() {
@@ -51,7 +55,7 @@ public final class HttpRoutes extends AllDirectives {
   }
 
   private Route apiV1() {
-    return path("welcome", () -> get(() -> complete(welcome())));
+    return concat(path("welcome", () -> get(() -> complete(welcome()))), backendApi.route());
   }
 
   private static HttpResponse welcome() {

@@ -62,6 +62,12 @@ public final class ClientSession {
   /** The room went away (deleted): forget it, then deliver the frame. */
   public record RoomGone(RoomId roomId, String json) implements Command {}
 
+  /**
+   * Nextcloud disinvited this session's user or session from a room: the frame is delivered; a
+   * session inside that room then leaves it and is closed for good (Nextcloud already knows).
+   */
+  public record Disinvited(RoomId roomId, String json) implements Command {}
+
   /** A hello with this session's resume id arrived on {@code connection}. */
   public record Resume(Connection connection, String requestId, String helloVersion, ActorRef<Boolean> replyTo)
       implements Command {}
@@ -83,7 +89,8 @@ public final class ClientSession {
 
   private record RoomJoined(String requestId, Membership membership, RoomEntity.Joined joined) implements Command {}
 
-  private record RoomLeft(String requestId) implements Command {}
+  /** The room's view of this session after a resume: used to repeat a moderator mute. */
+  private record StateAfterResume(RoomSnapshot snapshot) implements Command {}
 
   /** The room this session is in, and what the backend granted there. */
   private record Membership(RoomId roomId, String roomSessionId, Set<String> permissions, JsonNode properties) {
@@ -146,7 +153,9 @@ public final class ClientSession {
         .onMessage(FromClient.class, this::onClientMessage)
         .onMessage(Deliver.class, this::onDeliver)
         .onMessage(RoomGone.class, this::onRoomGone)
+        .onMessage(Disinvited.class, this::onDisinvited)
         .onMessage(Resume.class, this::onResume)
+        .onMessage(StateAfterResume.class, this::onStateAfterResume)
         .onMessage(ConnectionClosed.class, this::onConnectionClosed)
         .onMessageEquals(ResumeWindowExpired.INSTANCE, this::onExpired)
         .onMessageEquals(RoomJoinTimedOut.INSTANCE, this::onRoomJoinTimeout)
@@ -162,16 +171,18 @@ public final class ClientSession {
         .onMessage(JoinFailed.class, this::onJoinFailed)
         .onMessage(Deliver.class, this::onDeliver)
         .onMessage(RoomGone.class, this::onRoomGone)
+        .onMessage(Disinvited.class, this::stashOrDropCommand)
         .onMessage(Resume.class, this::onResume)
+        .onMessage(StateAfterResume.class, this::onStateAfterResume)
         .onMessage(ConnectionClosed.class, this::onConnectionClosed)
         .onMessageEquals(ResumeWindowExpired.INSTANCE, this::onExpired)
-        .onMessage(FromClient.class, this::stashOrDrop)
+        .onMessage(FromClient.class, this::stashOrDropCommand)
         .onMessageEquals(RoomJoinTimedOut.INSTANCE, Behaviors::same)
         .onSignal(PostStop.class, signal -> unregister())
         .build();
   }
 
-  private Behavior<Command> stashOrDrop(FromClient message) {
+  private Behavior<Command> stashOrDropCommand(Command message) {
     if (!stash.isFull()) {
       stash.stash(message);
     }
@@ -199,7 +210,35 @@ public final class ClientSession {
       connection.send(pending.poll());
     }
     resume.replyTo().tell(true);
+    if (room != null) {
+      context.pipeToSelf(
+          shared.room(room.roomId()).ask(RoomEntity.GetState::new, shared.settings().roomAskTimeout()),
+          (snapshot, failure) -> failure == null ? new StateAfterResume(snapshot) : new StateAfterResume(null));
+    }
     return Behaviors.same();
+  }
+
+  private Behavior<Command> onStateAfterResume(StateAfterResume state) {
+    if (state.snapshot() != null && room != null && state.snapshot().roomId().equals(room.roomId())) {
+      repeatModeratorMute(state.snapshot().participant(identity.publicId()));
+    }
+    return Behaviors.same();
+  }
+
+  /** A moderator's mute outlives reconnects: the client is told again, as the moderator's client did. */
+  private void repeatModeratorMute(Participant self) {
+    if (self == null) {
+      return;
+    }
+    MuteState mute = self.mute();
+    if (mute.audio() || mute.video()) {
+      ObjectNode data = Json.MAPPER.createObjectNode();
+      // "forceMute" (audio) is what current Talk clients act on.
+      data.put("action", mute.audio() ? "forceMute" : "forceMuteVideo");
+      data.put("peerId", identity.publicId());
+      Sender sender = new Sender(Recipient.SESSION, identity.publicId(), identity.userId());
+      send(ServerMessage.control(new RelayedMessage(sender, null, data)).toJson());
+    }
   }
 
   private Behavior<Command> onConnectionClosed(ConnectionClosed closed) {
@@ -230,9 +269,26 @@ public final class ClientSession {
 
   private Behavior<Command> onRoomGone(RoomGone gone) {
     if (room != null && room.roomId().equals(gone.roomId())) {
+      shared.registry().roomLeft(room.roomId());
       room = null;
     }
     send(gone.json());
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onDisinvited(Disinvited disinvited) {
+    send(disinvited.json());
+    if (room != null && room.roomId().equals(disinvited.roomId())) {
+      Membership leaving = room;
+      room = null;
+      shared.registry().roomLeft(leaving.roomId());
+      shared.room(leaving.roomId()).tell(new RoomEntity.Leave(identity.publicId(), context.getSystem().ignoreRef()));
+      if (connection != null) {
+        connection.close();
+        connection = null;
+      }
+      return Behaviors.stopped();
+    }
     return Behaviors.same();
   }
 
@@ -285,6 +341,9 @@ public final class ClientSession {
       return Behaviors.same(); // silently ignored, as by the reference
     }
     Recipient recipient = request.recipient();
+    if (control && room != null) {
+      recordModeratorMute(request.data());
+    }
     Sender sender = new Sender(recipient.type(), identity.publicId(), identity.userId());
     RelayedMessage relayed = new RelayedMessage(sender, null, request.data());
     String json = (control ? ServerMessage.control(relayed) : ServerMessage.message(relayed)).toJson();
@@ -310,6 +369,30 @@ public final class ClientSession {
       }
     }
     return Behaviors.same();
+  }
+
+  /**
+   * Talk's moderator mute is a control message to every peer ({@code forceMute} with the target's
+   * {@code peerId}); the room records it so that it survives the target's reconnects. The entity
+   * ignores repeats, so the copy sent to each peer persists once.
+   */
+  private void recordModeratorMute(JsonNode data) {
+    String action = data.path("action").asText("");
+    String target = data.path("peerId").asText("");
+    if (target.isEmpty()) {
+      return;
+    }
+    boolean muted = action.startsWith("forceMute");
+    if (!muted && !action.startsWith("forceUnmute")) {
+      return;
+    }
+    String kind = action.substring(muted ? "forceMute".length() : "forceUnmute".length());
+    boolean audio = kind.isEmpty() || kind.equals("Audio");
+    boolean video = kind.equals("Video") || (!muted && kind.isEmpty());
+    if (audio || video) {
+      shared.room(room.roomId())
+          .tell(new RoomEntity.SetModeratorMute(identity.publicId(), target, audio, video, muted, context.getSystem().ignoreRef()));
+    }
   }
 
   // ---------------------------------------------------------------- rooms
@@ -380,6 +463,7 @@ public final class ClientSession {
 
   private Behavior<Command> onRoomJoined(RoomJoined joined) {
     room = joined.membership();
+    shared.registry().roomJoined(room.roomId());
     timers.cancel(RoomJoinTimedOut.INSTANCE);
     RoomSnapshot snapshot = joined.joined().room();
     JsonNode properties = snapshot.properties() != null ? snapshot.properties() : room.properties();
@@ -394,6 +478,7 @@ public final class ClientSession {
     if (self != null) {
       send(ServerMessage.event(EventMessage.join(List.of(NodeRoomEvents.entryOf(self)))).toJson());
     }
+    repeatModeratorMute(self);
     if (!snapshot.transientData().isEmpty()) {
       ObjectNode data = Json.MAPPER.createObjectNode();
       snapshot.transientData().forEach((key, entry) -> data.set(key, entry.value()));
@@ -420,6 +505,7 @@ public final class ClientSession {
   private void leaveCurrentRoom() {
     Membership leaving = room;
     room = null;
+    shared.registry().roomLeft(leaving.roomId());
     shared.room(leaving.roomId()).tell(new RoomEntity.Leave(identity.publicId(), context.getSystem().ignoreRef()));
     if (!identity.isInternal()) {
       shared.nextcloud()

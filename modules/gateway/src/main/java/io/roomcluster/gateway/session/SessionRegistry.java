@@ -1,5 +1,6 @@
 package io.roomcluster.gateway.session;
 
+import io.roomcluster.room.RoomId;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -17,6 +18,7 @@ public final class SessionRegistry {
   private final Map<String, ActorRef<ClientSession.Command>> byPublicId = new ConcurrentHashMap<>();
   private final Map<String, Set<ActorRef<ClientSession.Command>>> byUser = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> perBackend = new ConcurrentHashMap<>();
+  private final Map<RoomId, Integer> localRoomMembers = new ConcurrentHashMap<>();
 
   void register(SessionIdentity identity, ActorRef<ClientSession.Command> session) {
     bySid.put(identity.sid(), session);
@@ -53,6 +55,19 @@ public final class SessionRegistry {
 
   public Set<ActorRef<ClientSession.Command>> byUser(String backendId, String userId) {
     return byUser.getOrDefault(userKey(backendId, userId), Set.of());
+  }
+
+  void roomJoined(RoomId room) {
+    localRoomMembers.merge(room, 1, Integer::sum);
+  }
+
+  void roomLeft(RoomId room) {
+    localRoomMembers.computeIfPresent(room, (r, count) -> count <= 1 ? null : count - 1);
+  }
+
+  /** Rooms with at least one session on this node (the reference's "rooms" in /api/v1/stats). */
+  public int roomCount() {
+    return localRoomMembers.size();
   }
 
   public int sessionCount() {

@@ -35,8 +35,9 @@ public record BackendServerRoomRequest(
         try {
             request = READER.readValue(body);
         } catch (IOException e) {
-            throw new InvalidBackendRequestException("Could not parse request: "
-                    + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), e);
+            // Jackson's own text names our classes: the caller gets a plain reason, the log the cause.
+            throw new InvalidBackendRequestException(
+                    "Could not parse request: the body is not a valid JSON request object", e);
         }
         if (request == null) {
             throw new InvalidBackendRequestException("Could not parse request: not a JSON object");
