@@ -3,6 +3,8 @@ package io.roomcluster.gateway;
 import io.roomcluster.gateway.backend.BackendRegistry;
 import io.roomcluster.gateway.backend.NextcloudClient;
 import io.roomcluster.gateway.backend.RoomRequestHandler;
+import io.roomcluster.gateway.cluster.ClusterDelivery;
+import io.roomcluster.gateway.cluster.NodeDelivery;
 import io.roomcluster.gateway.config.SignalingSettings;
 import io.roomcluster.gateway.http.HttpRoutes;
 import io.roomcluster.gateway.room.NodeRoomEvents;
@@ -13,6 +15,7 @@ import io.roomcluster.gateway.session.SessionRegistry;
 import io.roomcluster.gateway.ws.WebSocketRoute;
 import io.roomcluster.room.RoomEventPublisher;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -36,6 +39,9 @@ public final class Gateway {
     SessionRegistry registry = new SessionRegistry();
     BackendRegistry backends = new BackendRegistry(settings.backend());
     NextcloudClient nextcloud = new NextcloudClient(system, settings.backend());
+    ClusterDelivery delivery =
+        new ClusterDelivery(system, registry, Cluster.get(system).selfMember().address().toString());
+    delivery.start(system.systemActorOf(NodeDelivery.create(registry, delivery), "node-delivery", Props.empty()));
     SessionContext sessionContext =
         new SessionContext(
             settings,
@@ -43,13 +49,14 @@ public final class Gateway {
             registry,
             nextcloud,
             ClusterSharding.get(system),
-            Cluster.get(system).selfMember().address().toString());
+            delivery,
+            backends);
     HelloHandler hello = new HelloHandler(system, settings, backends, nextcloud, sessionContext);
     WebSocketRoute webSocket = new WebSocketRoute(system, settings, hello);
     RoomRequestHandler roomRequests =
-        new RoomRequestHandler(sessionContext.sharding(), registry, settings.roomAskTimeout());
+        new RoomRequestHandler(sessionContext.sharding(), delivery, settings.roomAskTimeout());
     Route route = new HttpRoutes(settings, webSocket, backends, roomRequests).route();
-    return new Gateway(route, new NodeRoomEvents(registry), registry);
+    return new Gateway(route, new NodeRoomEvents(delivery), registry);
   }
 
   public Route route() {

@@ -3,8 +3,7 @@ package io.roomcluster.gateway.backend;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.roomcluster.gateway.config.BackendSettings.Backend;
-import io.roomcluster.gateway.session.ClientSession;
-import io.roomcluster.gateway.session.SessionRegistry;
+import io.roomcluster.gateway.cluster.ClusterDelivery;
 import io.roomcluster.protocol.backend.BackendServerRoomRequest;
 import io.roomcluster.protocol.backend.DisinviteRequest;
 import io.roomcluster.protocol.backend.InCallRequest;
@@ -49,12 +48,12 @@ public final class RoomRequestHandler {
   }
 
   private final ClusterSharding sharding;
-  private final SessionRegistry sessions;
+  private final ClusterDelivery delivery;
   private final Duration askTimeout;
 
-  public RoomRequestHandler(ClusterSharding sharding, SessionRegistry sessions, Duration askTimeout) {
+  public RoomRequestHandler(ClusterSharding sharding, ClusterDelivery delivery, Duration askTimeout) {
     this.sharding = sharding;
-    this.sessions = sessions;
+    this.delivery = delivery;
     this.askTimeout = askTimeout;
   }
 
@@ -93,18 +92,9 @@ public final class RoomRequestHandler {
     return state(room)
         .thenApply(
             snapshot -> {
-              Set<ActorRef<ClientSession.Command>> targets = new LinkedHashSet<>();
-              for (String user : users) {
-                targets.addAll(sessions.byUser(backend.id(), user));
-              }
-              for (Participant p : byRoomSession(snapshot, ncSessions).values()) {
-                ActorRef<ClientSession.Command> session = sessions.byPublicId(p.sessionId());
-                if (session != null) {
-                  targets.add(session);
-                }
-              }
               // Sessions inside the room are disconnected after the frame; others only learn it.
-              targets.forEach(session -> session.tell(new ClientSession.Disinvited(roomId, frame)));
+              List<Participant> members = List.copyOf(byRoomSession(snapshot, ncSessions).values());
+              delivery.disinvite(roomId, members, backend.id(), List.copyOf(users), frame);
               toUsers(backend, others(disinvite.alluserids(), users), roomlistUpdate(roomId.token(), disinvite.properties()));
               return Outcome.OK;
             });
@@ -276,7 +266,7 @@ public final class RoomRequestHandler {
 
   private void toUsers(Backend backend, Set<String> userIds, String frame) {
     for (String user : userIds) {
-      sessions.byUser(backend.id(), user).forEach(session -> session.tell(new ClientSession.Deliver(frame)));
+      delivery.toUser(backend.id(), user, frame);
     }
   }
 

@@ -1,7 +1,6 @@
 package io.roomcluster.gateway.room;
 
-import io.roomcluster.gateway.session.ClientSession;
-import io.roomcluster.gateway.session.SessionRegistry;
+import io.roomcluster.gateway.cluster.ClusterDelivery;
 import io.roomcluster.protocol.message.EventMessage;
 import io.roomcluster.protocol.message.EventSessionEntry;
 import io.roomcluster.protocol.message.RoomResponse;
@@ -12,18 +11,17 @@ import io.roomcluster.room.RoomEvent;
 import io.roomcluster.room.RoomEventPublisher;
 import io.roomcluster.room.RoomId;
 import java.util.List;
-import org.apache.pekko.actor.typed.ActorRef;
 
 /**
- * Turns room events into Talk frames for the sessions of this node. Each frame is serialized once
- * per event, however many members receive it.
+ * Turns room events into Talk frames for the room's members. Runs on the node that hosts the room
+ * entity; each frame is serialized once per event and sent once per node that has members.
  */
 public final class NodeRoomEvents implements RoomEventPublisher {
 
-  private final SessionRegistry registry;
+  private final ClusterDelivery delivery;
 
-  public NodeRoomEvents(SessionRegistry registry) {
-    this.registry = registry;
+  public NodeRoomEvents(ClusterDelivery delivery) {
+    this.delivery = delivery;
   }
 
   @Override
@@ -32,7 +30,7 @@ public final class NodeRoomEvents implements RoomEventPublisher {
       // The joiner announces itself after its room answer; see ClientSession.
       String json = ServerMessage.event(EventMessage.join(List.of(entryOf(joined.participant())))).toJson();
       String joiner = joined.participant().sessionId();
-      recipients.stream().filter(p -> !p.sessionId().equals(joiner)).forEach(p -> deliver(p, json));
+      delivery.toParticipants(recipients.stream().filter(p -> !p.sessionId().equals(joiner)).toList(), json);
     } else if (event instanceof RoomEvent.ParticipantLeft left) {
       deliverAll(recipients, ServerMessage.event(EventMessage.leave(List.of(left.sessionId()))).toJson());
     } else if (event instanceof RoomEvent.PropertiesUpdated updated) {
@@ -44,34 +42,19 @@ public final class NodeRoomEvents implements RoomEventPublisher {
     } else if (event instanceof RoomEvent.AllInCallChanged all) {
       deliverAll(recipients, ServerMessage.event(EventMessage.inCallAll(room.token(), all.inCall())).toJson());
     } else if (event instanceof RoomEvent.RoomDeleted) {
-      String json = ServerMessage.room(null, RoomResponse.left()).toJson();
-      for (Participant p : recipients) {
-        ActorRef<ClientSession.Command> session = registry.byPublicId(p.sessionId());
-        if (session != null) {
-          session.tell(new ClientSession.RoomGone(room, json));
-        }
-      }
+      delivery.roomGone(room, recipients, ServerMessage.room(null, RoomResponse.left()).toJson());
     }
     // In-call, permission, mute and connection changes reach clients through the backend's
     // participants updates (backend API), not as events of their own.
   }
 
   private void deliverAll(List<Participant> recipients, String json) {
-    for (Participant p : recipients) {
-      deliver(p, json);
-    }
+    delivery.toParticipants(recipients, json);
   }
 
   @Override
   public void relay(RoomId room, Participant sender, boolean callOnly, List<Participant> recipients, String payload) {
-    recipients.forEach(p -> deliver(p, payload));
-  }
-
-  private void deliver(Participant participant, String json) {
-    ActorRef<ClientSession.Command> session = registry.byPublicId(participant.sessionId());
-    if (session != null) {
-      session.tell(new ClientSession.Deliver(json));
-    }
+    delivery.toParticipants(recipients, payload);
   }
 
   public static EventSessionEntry entryOf(Participant participant) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.roomcluster.gateway.BuildInfo;
 import io.roomcluster.gateway.Features;
 import io.roomcluster.gateway.backend.BackendException;
+import io.roomcluster.gateway.cluster.NodeDelivery;
+import io.roomcluster.gateway.cluster.SessionHandover;
 import io.roomcluster.gateway.room.NodeRoomEvents;
 import io.roomcluster.gateway.ws.Connection;
 import io.roomcluster.protocol.backend.BackendClientRequest;
@@ -33,6 +35,7 @@ import io.roomcluster.room.RoomSnapshot;
 import java.util.ArrayDeque;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import org.apache.pekko.Done;
@@ -67,6 +70,9 @@ public final class ClientSession {
    * session inside that room then leaves it and is closed for good (Nextcloud already knows).
    */
   public record Disinvited(RoomId roomId, String json) implements Command {}
+
+  /** Another node's client resumed this session: reply with its state and stop here. */
+  public record HandOver(ActorRef<NodeDelivery.TakeOverReply> replyTo) implements Command {}
 
   /** A hello with this session's resume id arrived on {@code connection}. */
   public record Resume(Connection connection, String requestId, String helloVersion, ActorRef<Boolean> replyTo)
@@ -129,8 +135,25 @@ public final class ClientSession {
     this.connection = connection;
   }
 
+  /** A new session, right after a successful hello. */
   public static Behavior<Command> create(
       SessionIdentity identity, Connection connection, String helloId, String helloVersion, SessionContext shared) {
+    return start(identity, connection, helloId, helloVersion, shared, null);
+  }
+
+  /**
+   * A session whose client resumed here while another node held it: continues in the same room
+   * (peers see nothing), replays what was queued, and moves the room's fan-out to this node.
+   */
+  public static Behavior<Command> takenOver(
+      SessionHandover handover, SessionIdentity identity, Connection connection, String helloId, String helloVersion,
+      SessionContext shared) {
+    return start(identity, connection, helloId, helloVersion, shared, handover);
+  }
+
+  private static Behavior<Command> start(
+      SessionIdentity identity, Connection connection, String helloId, String helloVersion, SessionContext shared,
+      SessionHandover handover) {
     return Behaviors.withStash(
         STASH_CAPACITY,
         stash ->
@@ -141,11 +164,47 @@ public final class ClientSession {
                           ClientSession session = new ClientSession(context, timers, stash, identity, shared, connection);
                           shared.registry().register(identity, context.getSelf());
                           session.sendHello(helloId, helloVersion);
-                          if (identity.isGuest()) {
+                          if (handover != null) {
+                            session.continueFrom(handover);
+                          } else if (identity.isGuest()) {
                             timers.startSingleTimer(RoomJoinTimedOut.INSTANCE, shared.settings().roomJoinTimeout());
                           }
                           return session.active();
                         })));
+  }
+
+  private void continueFrom(SessionHandover handover) {
+    handover.pending().forEach(connection::send);
+    if (handover.room() != null) {
+      room = new Membership(handover.room(), handover.roomSessionId(), handover.permissions(), handover.properties());
+      shared.registry().roomJoined(room.roomId());
+      shared.room(room.roomId())
+          .tell(new RoomEntity.SetConnection(identity.publicId(), true, shared.nodeAddress(), context.getSystem().ignoreRef()));
+      askForMuteState();
+    }
+  }
+
+  /** Hands this session to the node its client resumed on, and stops here without leaving the room. */
+  private Behavior<Command> onHandOver(HandOver handOver) {
+    if (connection != null) {
+      connection.send(ServerMessage.bye(null, "session_resumed").toJson());
+      connection.close();
+      connection = null;
+    }
+    handOver.replyTo()
+        .tell(
+            new NodeDelivery.TakeOverReply(
+                Optional.of(
+                    new SessionHandover(
+                        identity.sid(), identity.publicId(), identity.privateId(), identity.backendId(), identity.authUrl(),
+                        identity.userId(), identity.user(), identity.isInternal(), identity.features(),
+                        room == null ? null : room.roomId(), room == null ? null : room.roomSessionId(),
+                        room == null ? null : room.permissions(), room == null ? null : room.properties(),
+                        List.copyOf(pending)))));
+    if (room != null) {
+      shared.registry().roomLeft(room.roomId());
+    }
+    return Behaviors.stopped();
   }
 
   private Behavior<Command> active() {
@@ -154,6 +213,7 @@ public final class ClientSession {
         .onMessage(Deliver.class, this::onDeliver)
         .onMessage(RoomGone.class, this::onRoomGone)
         .onMessage(Disinvited.class, this::onDisinvited)
+        .onMessage(HandOver.class, this::onHandOver)
         .onMessage(Resume.class, this::onResume)
         .onMessage(StateAfterResume.class, this::onStateAfterResume)
         .onMessage(ConnectionClosed.class, this::onConnectionClosed)
@@ -172,6 +232,7 @@ public final class ClientSession {
         .onMessage(Deliver.class, this::onDeliver)
         .onMessage(RoomGone.class, this::onRoomGone)
         .onMessage(Disinvited.class, this::stashOrDropCommand)
+        .onMessage(HandOver.class, this::stashOrDropCommand)
         .onMessage(Resume.class, this::onResume)
         .onMessage(StateAfterResume.class, this::onStateAfterResume)
         .onMessage(ConnectionClosed.class, this::onConnectionClosed)
@@ -211,11 +272,15 @@ public final class ClientSession {
     }
     resume.replyTo().tell(true);
     if (room != null) {
-      context.pipeToSelf(
-          shared.room(room.roomId()).ask(RoomEntity.GetState::new, shared.settings().roomAskTimeout()),
-          (snapshot, failure) -> failure == null ? new StateAfterResume(snapshot) : new StateAfterResume(null));
+      askForMuteState();
     }
     return Behaviors.same();
+  }
+
+  private void askForMuteState() {
+    context.pipeToSelf(
+        shared.room(room.roomId()).ask(RoomEntity.GetState::new, shared.settings().roomAskTimeout()),
+        (snapshot, failure) -> new StateAfterResume(failure == null ? snapshot : null));
   }
 
   private Behavior<Command> onStateAfterResume(StateAfterResume state) {
@@ -352,11 +417,10 @@ public final class ClientSession {
           shared.sessionIds()
               .readPublic(recipient.sessionid())
               .filter(data -> data.backendId().equals(identity.backendId()) && data.sid() != identity.sid())
-              .flatMap(data -> shared.registry().bySid(data.sid()))
-              .ifPresent(target -> target.tell(new Deliver(json)));
+              .ifPresent(data -> shared.cluster().toSession(data.sid(), json));
       case "user" -> {
         if (!recipient.userid().equals(identity.userId())) {
-          shared.registry().byUser(identity.backendId(), recipient.userid()).forEach(target -> target.tell(new Deliver(json)));
+          shared.cluster().toUser(identity.backendId(), recipient.userid(), json);
         }
       }
       case "room", "call" -> {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.roomcluster.gateway.backend.BackendException;
 import io.roomcluster.gateway.backend.BackendRegistry;
 import io.roomcluster.gateway.backend.NextcloudClient;
+import io.roomcluster.gateway.cluster.SessionHandover;
 import io.roomcluster.gateway.config.BackendSettings.Backend;
 import io.roomcluster.gateway.config.SignalingSettings;
 import io.roomcluster.gateway.session.SessionIdentity.ClientType;
@@ -13,6 +14,7 @@ import io.roomcluster.protocol.message.ErrorCodes;
 import io.roomcluster.protocol.message.ErrorMessage;
 import io.roomcluster.protocol.message.HelloAuth;
 import io.roomcluster.protocol.message.HelloRequest;
+import io.roomcluster.protocol.sessionid.SessionIdData;
 import io.roomcluster.protocol.signing.Checksums;
 import java.time.Duration;
 import java.util.List;
@@ -71,25 +73,47 @@ public final class HelloHandler {
     }
   }
 
+  /**
+   * Resume on this node, or take the session over from the node that holds it (the client's new
+   * connection may land on any node). Either way the session keeps its ids and room.
+   */
   private CompletionStage<ActorRef<ClientSession.Command>> resume(String requestId, HelloRequest hello, Connection connection) {
-    Optional<ActorRef<ClientSession.Command>> session =
-        sessionIds.readPrivate(hello.resumeid()).flatMap(data -> sessionContext.registry().bySid(data.sid()));
-    if (session.isEmpty()) {
+    Optional<SessionIdData> data = sessionIds.readPrivate(hello.resumeid());
+    if (data.isEmpty()) {
       return CompletableFuture.failedFuture(reject(ErrorMessage.NO_SUCH_SESSION));
     }
-    ActorRef<ClientSession.Command> target = session.get();
-    return AskPattern.<ClientSession.Command, Boolean>ask(
-            target,
-            replyTo -> new ClientSession.Resume(connection, requestId, hello.version(), replyTo),
-            RESUME_ASK_TIMEOUT,
-            system.scheduler())
-        .exceptionally(failure -> false) // the session expired meanwhile
+    Optional<ActorRef<ClientSession.Command>> local = sessionContext.registry().bySid(data.get().sid());
+    if (local.isPresent()) {
+      ActorRef<ClientSession.Command> target = local.get();
+      return AskPattern.<ClientSession.Command, Boolean>ask(
+              target,
+              replyTo -> new ClientSession.Resume(connection, requestId, hello.version(), replyTo),
+              RESUME_ASK_TIMEOUT,
+              system.scheduler())
+          .exceptionally(failure -> false) // the session expired meanwhile
+          .thenApply(
+              resumed -> {
+                if (!resumed) {
+                  throw reject(ErrorMessage.NO_SUCH_SESSION);
+                }
+                return target;
+              });
+    }
+    return sessionContext.cluster()
+        .takeOver(data.get().sid(), RESUME_ASK_TIMEOUT)
         .thenApply(
-            resumed -> {
-              if (!resumed) {
-                throw reject(ErrorMessage.NO_SUCH_SESSION);
-              }
-              return target;
+            handover -> {
+              SessionHandover state = handover.orElseThrow(() -> reject(ErrorMessage.NO_SUCH_SESSION));
+              Backend backend = backends.byId(state.backendId()).orElseThrow(() -> reject(ErrorMessage.NO_SUCH_SESSION));
+              SessionIdentity identity =
+                  new SessionIdentity(
+                      state.sid(), state.publicId(), state.privateId(), backend, state.authUrl(), state.userId(), state.user(),
+                      state.internal() ? ClientType.INTERNAL : ClientType.CLIENT,
+                      state.features() == null ? List.of() : state.features());
+              return system.systemActorOf(
+                  ClientSession.takenOver(state, identity, connection, requestId, hello.version(), sessionContext),
+                  "session-" + Long.toUnsignedString(state.sid(), 36) + "-" + connection.id(),
+                  Props.empty());
             });
   }
 

@@ -1,6 +1,8 @@
 package io.roomcluster.gateway.session;
 
+import io.roomcluster.gateway.backend.BackendRegistry;
 import io.roomcluster.gateway.backend.NextcloudClient;
+import io.roomcluster.gateway.cluster.ClusterDelivery;
 import io.roomcluster.gateway.config.SignalingSettings;
 import io.roomcluster.room.RoomEntity;
 import io.roomcluster.room.RoomId;
@@ -14,7 +16,13 @@ public record SessionContext(
     SessionRegistry registry,
     NextcloudClient nextcloud,
     ClusterSharding sharding,
-    String nodeAddress) {
+    ClusterDelivery cluster,
+    BackendRegistry backends) {
+
+  /** This node's cluster address, as participants record it for the fan-out. */
+  public String nodeAddress() {
+    return cluster.selfAddress();
+  }
 
   public EntityRef<RoomEntity.Command> room(RoomId roomId) {
     return sharding.entityRefFor(RoomEntity.ENTITY_TYPE_KEY, roomId.entityId());

@@ -1,7 +1,6 @@
 package io.roomcluster.protocol.backend;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.roomcluster.protocol.message.Json;

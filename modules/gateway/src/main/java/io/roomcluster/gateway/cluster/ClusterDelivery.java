@@ -1,0 +1,194 @@
+package io.roomcluster.gateway.cluster;
+
+import io.roomcluster.gateway.session.ClientSession;
+import io.roomcluster.gateway.session.SessionRegistry;
+import io.roomcluster.room.Participant;
+import io.roomcluster.room.RoomId;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+/**
+ * How a frame reaches sessions wherever they are connected. Sessions on this node are served
+ * directly; for others, room members go once per node (by the node each participant records),
+ * and a single session is found through a location cache that a miss refreshes: an unknown Sid
+ * is offered to every node once, the node that has it answers, later frames go straight there.
+ */
+public final class ClusterDelivery {
+
+  /** Bound on cached session locations; the cache is cleared beyond (it refills on demand). */
+  private static final int MAX_CACHED_LOCATIONS = 200_000;
+
+  private final ActorSystem<?> system;
+  private final SessionRegistry registry;
+  private final String selfAddress;
+  private final Map<Long, ActorRef<NodeDelivery.Command>> locations = new ConcurrentHashMap<>();
+  private volatile ActorRef<NodeDelivery.Command> self;
+  private volatile Map<String, ActorRef<NodeDelivery.Command>> nodesByAddress = Map.of();
+  private volatile List<ActorRef<NodeDelivery.Command>> remoteNodes = List.of();
+
+  public ClusterDelivery(ActorSystem<?> system, SessionRegistry registry, String selfAddress) {
+    this.system = system;
+    this.registry = registry;
+    this.selfAddress = selfAddress;
+  }
+
+  /** Called once, with this node's delivery actor. */
+  public void start(ActorRef<NodeDelivery.Command> selfNode) {
+    this.self = selfNode;
+  }
+
+  public String selfAddress() {
+    return selfAddress;
+  }
+
+  // ---------------------------------------------------------------- membership
+
+  void nodesChanged(Set<ActorRef<NodeDelivery.Command>> nodes) {
+    Map<String, ActorRef<NodeDelivery.Command>> byAddress = new HashMap<>();
+    List<ActorRef<NodeDelivery.Command>> remotes = new ArrayList<>();
+    for (ActorRef<NodeDelivery.Command> node : nodes) {
+      Address address = node.path().address();
+      if (address.hasLocalScope()) {
+        byAddress.put(selfAddress, node);
+      } else {
+        byAddress.put(address.toString(), node);
+        remotes.add(node);
+      }
+    }
+    nodesByAddress = Map.copyOf(byAddress);
+    remoteNodes = List.copyOf(remotes);
+    locations.values().removeIf(node -> !nodes.contains(node));
+  }
+
+  void remember(long sid, ActorRef<NodeDelivery.Command> node) {
+    if (locations.size() >= MAX_CACHED_LOCATIONS) {
+      locations.clear();
+    }
+    locations.put(sid, node);
+  }
+
+  void forget(long sid) {
+    locations.remove(sid);
+  }
+
+  // ---------------------------------------------------------------- delivery
+
+  /** A frame for one session (by the Sid decoded from its public id). */
+  public void toSession(long sid, String json) {
+    Optional<ActorRef<ClientSession.Command>> local = registry.bySid(sid);
+    if (local.isPresent()) {
+      local.get().tell(new ClientSession.Deliver(json));
+      return;
+    }
+    ActorRef<NodeDelivery.Command> node = locations.get(sid);
+    if (node != null) {
+      node.tell(new NodeDelivery.ToSid(sid, json, false, self));
+    } else {
+      locateAndSend(sid, json);
+    }
+  }
+
+  void locateAndSend(long sid, String json) {
+    for (ActorRef<NodeDelivery.Command> node : remoteNodes) {
+      node.tell(new NodeDelivery.ToSid(sid, json, true, self));
+    }
+  }
+
+  /** A frame for every session of a user, on every node. */
+  public void toUser(String backendId, String userId, String json) {
+    registry.byUser(backendId, userId).forEach(s -> s.tell(new ClientSession.Deliver(json)));
+    for (ActorRef<NodeDelivery.Command> node : remoteNodes) {
+      node.tell(new NodeDelivery.ToUser(backendId, userId, json));
+    }
+  }
+
+  /** A frame for room members: served here, or sent once per node that has members. */
+  public void toParticipants(List<Participant> recipients, String json) {
+    byNode(recipients)
+        .forEach(
+            (node, ids) -> {
+              if (node.equals(selfAddress)) {
+                deliverLocally(ids, json);
+              } else {
+                ActorRef<NodeDelivery.Command> target = nodesByAddress.get(node);
+                if (target != null) {
+                  target.tell(new NodeDelivery.ToSessions(ids, json));
+                }
+              }
+            });
+  }
+
+  public void roomGone(RoomId roomId, List<Participant> recipients, String json) {
+    byNode(recipients)
+        .forEach(
+            (node, ids) -> {
+              ActorRef<NodeDelivery.Command> target = node.equals(selfAddress) ? self : nodesByAddress.get(node);
+              if (target != null) {
+                target.tell(new NodeDelivery.RoomGone(roomId, ids, json));
+              }
+            });
+  }
+
+  /** Disinvites the given room members and every session of the given users, on every node. */
+  public void disinvite(RoomId roomId, List<Participant> members, String backendId, List<String> userIds, String json) {
+    Map<String, List<String>> membersByNode = byNode(members);
+    nodesByAddress.forEach(
+        (address, node) ->
+            node.tell(new NodeDelivery.Disinvite(roomId, membersByNode.getOrDefault(address, List.of()), backendId, userIds, json)));
+  }
+
+  /** Asks every other node for the session; completes with its state if one handed it over. */
+  public CompletionStage<Optional<SessionHandover>> takeOver(long sid, Duration timeout) {
+    List<ActorRef<NodeDelivery.Command>> nodes = remoteNodes;
+    if (nodes.isEmpty()) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    CompletableFuture<Optional<SessionHandover>> result = new CompletableFuture<>();
+    AtomicInteger outstanding = new AtomicInteger(nodes.size());
+    for (ActorRef<NodeDelivery.Command> node : nodes) {
+      AskPattern.<NodeDelivery.Command, NodeDelivery.TakeOverReply>ask(
+              node, replyTo -> new NodeDelivery.TakeOver(sid, replyTo), timeout, system.scheduler())
+          .whenComplete(
+              (reply, failure) -> {
+                if (reply != null && reply.handover().isPresent()) {
+                  result.complete(reply.handover());
+                } else if (outstanding.decrementAndGet() == 0) {
+                  result.complete(Optional.empty());
+                }
+              });
+    }
+    return result;
+  }
+
+  private void deliverLocally(List<String> publicIds, String json) {
+    for (String id : publicIds) {
+      ActorRef<ClientSession.Command> session = registry.byPublicId(id);
+      if (session != null) {
+        session.tell(new ClientSession.Deliver(json));
+      }
+    }
+  }
+
+  private static Map<String, List<String>> byNode(List<Participant> participants) {
+    Map<String, List<String>> result = new HashMap<>();
+    for (Participant p : participants) {
+      if (p.node() != null) {
+        result.computeIfAbsent(p.node(), n -> new ArrayList<>()).add(p.sessionId());
+      }
+    }
+    return result;
+  }
+}

@@ -1,0 +1,152 @@
+package io.roomcluster.gateway.cluster;
+
+import io.roomcluster.gateway.session.ClientSession;
+import io.roomcluster.gateway.session.SessionRegistry;
+import io.roomcluster.room.RoomId;
+import io.roomcluster.serialization.CborSerializable;
+import java.util.List;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+
+/**
+ * One per node: receives what other nodes (and room entities living elsewhere) have for the
+ * sessions connected here, and hands it to them. Registered with the Receptionist so every node
+ * knows every other node's delivery actor ({@link ClusterDelivery}).
+ */
+public final class NodeDelivery {
+
+  public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "roomcluster-node-delivery");
+
+  public sealed interface Command extends CborSerializable {}
+
+  /** A frame for these sessions (room members on this node). */
+  public record ToSessions(List<String> publicIds, String json) implements Command {}
+
+  /** The room was deleted: these sessions forget it and get the frame. */
+  public record RoomGone(RoomId roomId, List<String> publicIds, String json) implements Command {}
+
+  /** Nextcloud disinvited these sessions (or users, when {@code userIds} is set) from a room. */
+  public record Disinvite(RoomId roomId, List<String> publicIds, String backendId, List<String> userIds, String json)
+      implements Command {}
+
+  /**
+   * A frame for one session, addressed by Sid. {@code sender} is the sending node: told where the
+   * session is when {@code locate} (the sender did not know), or that it is not here.
+   */
+  public record ToSid(long sid, String json, boolean locate, ActorRef<Command> sender) implements Command {}
+
+  public record SessionLocated(long sid, ActorRef<Command> node) implements Command {}
+
+  public record SessionNotHere(long sid, String json) implements Command {}
+
+  /** A frame for every session of a user on this node. */
+  public record ToUser(String backendId, String userId, String json) implements Command {}
+
+  /** Another node's client resumed this session: hand it over if it lives here. */
+  public record TakeOver(long sid, ActorRef<TakeOverReply> replyTo) implements Command {}
+
+  public record TakeOverReply(Optional<SessionHandover> handover) implements CborSerializable {}
+
+  private record ListingUpdated(Receptionist.Listing listing) implements Command {}
+
+  private NodeDelivery() {}
+
+  public static Behavior<Command> create(SessionRegistry registry, ClusterDelivery cluster) {
+    return Behaviors.setup(
+        context -> {
+          context.getSystem().receptionist().tell(Receptionist.register(KEY, context.getSelf()));
+          ActorRef<Receptionist.Listing> adapter = context.messageAdapter(Receptionist.Listing.class, ListingUpdated::new);
+          context.getSystem().receptionist().tell(Receptionist.subscribe(KEY, adapter));
+          return Behaviors.receive(Command.class)
+              .onMessage(ListingUpdated.class, m -> onListing(cluster, m.listing()))
+              .onMessage(ToSessions.class, m -> toSessions(registry, m))
+              .onMessage(RoomGone.class, m -> roomGone(registry, m))
+              .onMessage(Disinvite.class, m -> disinvite(registry, m))
+              .onMessage(ToSid.class, m -> toSid(context, registry, m))
+              .onMessage(SessionLocated.class, m -> {
+                cluster.remember(m.sid(), m.node());
+                return Behaviors.same();
+              })
+              .onMessage(SessionNotHere.class, m -> {
+                cluster.forget(m.sid());
+                cluster.locateAndSend(m.sid(), m.json());
+                return Behaviors.same();
+              })
+              .onMessage(ToUser.class, m -> {
+                registry.byUser(m.backendId(), m.userId()).forEach(s -> s.tell(new ClientSession.Deliver(m.json())));
+                return Behaviors.same();
+              })
+              .onMessage(TakeOver.class, m -> takeOver(registry, m))
+              .build();
+        });
+  }
+
+  private static Behavior<Command> onListing(ClusterDelivery cluster, Receptionist.Listing listing) {
+    cluster.nodesChanged(listing.getServiceInstances(KEY));
+    return Behaviors.same();
+  }
+
+  private static Behavior<Command> toSessions(SessionRegistry registry, ToSessions m) {
+    for (String id : m.publicIds()) {
+      ActorRef<ClientSession.Command> session = registry.byPublicId(id);
+      if (session != null) {
+        session.tell(new ClientSession.Deliver(m.json()));
+      }
+    }
+    return Behaviors.same();
+  }
+
+  private static Behavior<Command> roomGone(SessionRegistry registry, RoomGone m) {
+    for (String id : m.publicIds()) {
+      ActorRef<ClientSession.Command> session = registry.byPublicId(id);
+      if (session != null) {
+        session.tell(new ClientSession.RoomGone(m.roomId(), m.json()));
+      }
+    }
+    return Behaviors.same();
+  }
+
+  private static Behavior<Command> disinvite(SessionRegistry registry, Disinvite m) {
+    java.util.Set<ActorRef<ClientSession.Command>> targets = new java.util.LinkedHashSet<>();
+    for (String id : m.publicIds()) {
+      ActorRef<ClientSession.Command> session = registry.byPublicId(id);
+      if (session != null) {
+        targets.add(session);
+      }
+    }
+    for (String user : m.userIds()) {
+      targets.addAll(registry.byUser(m.backendId(), user));
+    }
+    targets.forEach(s -> s.tell(new ClientSession.Disinvited(m.roomId(), m.json())));
+    return Behaviors.same();
+  }
+
+  private static Behavior<Command> toSid(ActorContext<Command> context, SessionRegistry registry, ToSid m) {
+    Optional<ActorRef<ClientSession.Command>> session = registry.bySid(m.sid());
+    if (session.isPresent()) {
+      session.get().tell(new ClientSession.Deliver(m.json()));
+      if (m.locate()) {
+        m.sender().tell(new SessionLocated(m.sid(), context.getSelf()));
+      }
+    } else if (!m.locate()) {
+      // The sender's cache is stale (the session resumed elsewhere or expired).
+      m.sender().tell(new SessionNotHere(m.sid(), m.json()));
+    }
+    return Behaviors.same();
+  }
+
+  private static Behavior<Command> takeOver(SessionRegistry registry, TakeOver m) {
+    Optional<ActorRef<ClientSession.Command>> session = registry.bySid(m.sid());
+    if (session.isPresent()) {
+      session.get().tell(new ClientSession.HandOver(m.replyTo()));
+    } else {
+      m.replyTo().tell(new TakeOverReply(Optional.empty()));
+    }
+    return Behaviors.same();
+  }
+}
