@@ -5,14 +5,18 @@ import io.roomcluster.gateway.backend.NextcloudClient;
 import io.roomcluster.gateway.backend.RoomRequestHandler;
 import io.roomcluster.gateway.cluster.ClusterDelivery;
 import io.roomcluster.gateway.cluster.NodeDelivery;
+import io.roomcluster.gateway.cluster.SessionDirectory;
 import io.roomcluster.gateway.config.SignalingSettings;
 import io.roomcluster.gateway.http.HttpRoutes;
+import io.roomcluster.gateway.http.OperatorRoutes;
+import io.roomcluster.gateway.metrics.Metrics;
 import io.roomcluster.gateway.room.NodeRoomEvents;
 import io.roomcluster.gateway.session.HelloHandler;
 import io.roomcluster.gateway.session.SessionContext;
 import io.roomcluster.gateway.session.SessionIds;
 import io.roomcluster.gateway.session.SessionRegistry;
 import io.roomcluster.gateway.ws.WebSocketRoute;
+import io.roomcluster.room.NodeIds;
 import io.roomcluster.room.RoomEventPublisher;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
@@ -37,10 +41,11 @@ public final class Gateway {
   public static Gateway create(ActorSystem<?> system) {
     SignalingSettings settings = SignalingSettings.fromConfig(system.settings().config());
     SessionRegistry registry = new SessionRegistry();
+    Metrics metrics = new Metrics(registry::sessionCount, registry::roomCount);
     BackendRegistry backends = new BackendRegistry(settings.backend());
-    NextcloudClient nextcloud = new NextcloudClient(system, settings.backend());
+    NextcloudClient nextcloud = new NextcloudClient(system, settings.backend(), metrics);
     ClusterDelivery delivery =
-        new ClusterDelivery(system, registry, Cluster.get(system).selfMember().address().toString());
+        new ClusterDelivery(system, registry, NodeIds.of(Cluster.get(system).selfMember().uniqueAddress()));
     delivery.start(system.systemActorOf(NodeDelivery.create(registry, delivery), "node-delivery", Props.empty()));
     SessionContext sessionContext =
         new SessionContext(
@@ -50,12 +55,15 @@ public final class Gateway {
             nextcloud,
             ClusterSharding.get(system),
             delivery,
-            backends);
+            system.systemActorOf(SessionDirectory.create(settings.resumeWindow()), "session-directory", Props.empty()),
+            backends,
+            metrics);
     HelloHandler hello = new HelloHandler(system, settings, backends, nextcloud, sessionContext);
-    WebSocketRoute webSocket = new WebSocketRoute(system, settings, hello);
+    WebSocketRoute webSocket = new WebSocketRoute(system, settings, hello, metrics);
     RoomRequestHandler roomRequests =
-        new RoomRequestHandler(sessionContext.sharding(), delivery, settings.roomAskTimeout());
-    Route route = new HttpRoutes(settings, webSocket, backends, roomRequests).route();
+        new RoomRequestHandler(sessionContext.sharding(), delivery, settings.roomAskTimeout(), metrics);
+    Route route =
+        new HttpRoutes(settings, webSocket, backends, roomRequests, metrics, new OperatorRoutes(system, settings, metrics)).route();
     return new Gateway(route, new NodeRoomEvents(delivery), registry);
   }
 

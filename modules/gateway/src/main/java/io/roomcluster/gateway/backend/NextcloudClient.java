@@ -5,6 +5,7 @@ import io.roomcluster.gateway.BuildInfo;
 import io.roomcluster.gateway.Features;
 import io.roomcluster.gateway.config.BackendSettings;
 import io.roomcluster.gateway.config.BackendSettings.Backend;
+import io.roomcluster.gateway.metrics.Metrics;
 import io.roomcluster.protocol.backend.BackendClientRequest;
 import io.roomcluster.protocol.backend.BackendClientResponse;
 import io.roomcluster.protocol.backend.InvalidBackendResponseException;
@@ -55,7 +56,10 @@ public final class NextcloudClient {
   private final Map<String, CachedCapabilities> capabilities = new ConcurrentHashMap<>();
   private final List<HttpHeader> commonHeaders;
 
-  public NextcloudClient(ActorSystem<?> system, BackendSettings settings) {
+  private final Metrics metrics;
+
+  public NextcloudClient(ActorSystem<?> system, BackendSettings settings, Metrics metrics) {
+    this.metrics = metrics;
     this.http = Http.get(system);
     this.log = system.classicSystem().log();
     this.materializer = Materializer.matFromSystem(system);
@@ -80,7 +84,7 @@ public final class NextcloudClient {
         uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/")
             ? withSlash(authUrl) + BACKEND_PATH
             : authUrl;
-    return post(target, backend, BackendClientRequest.auth(params));
+    return post(target, backend, BackendClientRequest.auth(params), "auth");
   }
 
   /** POSTs a room/ping/session request to the backend URL derived from the client's auth URL. */
@@ -93,7 +97,7 @@ public final class NextcloudClient {
               if (caps.has("signaling-v3")) {
                 target = target.replace("/api/v1/signaling/", "/api/v3/signaling/");
               }
-              return post(target, backend, request);
+              return post(target, backend, request, request.type());
             });
   }
 
@@ -105,7 +109,9 @@ public final class NextcloudClient {
       return CompletableFuture.completedFuture(cached.capabilities());
     }
     HttpRequest request = HttpRequest.GET(reachable(baseUrl + CAPABILITIES_PATH)).addHeaders(commonHeaders);
+    long start = System.nanoTime();
     return send(request)
+        .whenComplete((response, failure) -> metrics.backendRequest("capabilities", failure == null && isJson(response), System.nanoTime() - start))
         .thenApply(
             response -> {
               Capabilities caps = isJson(response) ? Capabilities.fromOcs(readTree(response.body())) : null;
@@ -130,7 +136,13 @@ public final class NextcloudClient {
         new CachedCapabilities(caps == null ? Capabilities.NONE : caps, System.nanoTime() + ttl.toNanos()));
   }
 
-  private CompletionStage<BackendClientResponse> post(String url, Backend backend, BackendClientRequest request) {
+  private CompletionStage<BackendClientResponse> post(String url, Backend backend, BackendClientRequest request, String type) {
+    long start = System.nanoTime();
+    return postSigned(url, backend, request)
+        .whenComplete((response, failure) -> metrics.backendRequest(type, failure == null, System.nanoTime() - start));
+  }
+
+  private CompletionStage<BackendClientResponse> postSigned(String url, Backend backend, BackendClientRequest request) {
     byte[] body = Json.writeBytes(request);
     String random = Checksums.newRandom();
     HttpRequest httpRequest =

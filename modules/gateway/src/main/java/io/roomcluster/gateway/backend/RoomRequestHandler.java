@@ -3,6 +3,7 @@ package io.roomcluster.gateway.backend;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.roomcluster.gateway.config.BackendSettings.Backend;
+import io.roomcluster.gateway.metrics.Metrics;
 import io.roomcluster.gateway.cluster.ClusterDelivery;
 import io.roomcluster.protocol.backend.BackendServerRoomRequest;
 import io.roomcluster.protocol.backend.DisinviteRequest;
@@ -51,10 +52,13 @@ public final class RoomRequestHandler {
   private final ClusterDelivery delivery;
   private final Duration askTimeout;
 
-  public RoomRequestHandler(ClusterSharding sharding, ClusterDelivery delivery, Duration askTimeout) {
+  private final Metrics metrics;
+
+  public RoomRequestHandler(ClusterSharding sharding, ClusterDelivery delivery, Duration askTimeout, Metrics metrics) {
     this.sharding = sharding;
     this.delivery = delivery;
     this.askTimeout = askTimeout;
+    this.metrics = metrics;
   }
 
   public CompletionStage<Outcome> handle(Backend backend, String token, BackendServerRoomRequest request) {
@@ -246,7 +250,9 @@ public final class RoomRequestHandler {
   // ---------------------------------------------------------------- helpers
 
   private <T> CompletionStage<T> ask(EntityRef<RoomEntity.Command> room, Function<ActorRef<StatusReply<T>>, RoomEntity.Command> command) {
-    return room.askWithStatus(command::apply, askTimeout);
+    long start = System.nanoTime();
+    CompletionStage<T> reply = room.askWithStatus(command::apply, askTimeout);
+    return reply.whenComplete((result, failure) -> metrics.roomCommand(System.nanoTime() - start));
   }
 
   private CompletionStage<RoomSnapshot> state(EntityRef<RoomEntity.Command> room) {

@@ -2,6 +2,7 @@ package io.roomcluster.gateway.cluster;
 
 import io.roomcluster.gateway.session.ClientSession;
 import io.roomcluster.gateway.session.SessionRegistry;
+import io.roomcluster.room.NodeIds;
 import io.roomcluster.room.Participant;
 import io.roomcluster.room.RoomId;
 import java.time.Duration;
@@ -33,16 +34,19 @@ public final class ClusterDelivery {
 
   private final ActorSystem<?> system;
   private final SessionRegistry registry;
+  /** This node incarnation as participants record it ({@link NodeIds}). */
+  private final String selfNodeId;
   private final String selfAddress;
   private final Map<Long, ActorRef<NodeDelivery.Command>> locations = new ConcurrentHashMap<>();
   private volatile ActorRef<NodeDelivery.Command> self;
   private volatile Map<String, ActorRef<NodeDelivery.Command>> nodesByAddress = Map.of();
   private volatile List<ActorRef<NodeDelivery.Command>> remoteNodes = List.of();
 
-  public ClusterDelivery(ActorSystem<?> system, SessionRegistry registry, String selfAddress) {
+  public ClusterDelivery(ActorSystem<?> system, SessionRegistry registry, String selfNodeId) {
     this.system = system;
     this.registry = registry;
-    this.selfAddress = selfAddress;
+    this.selfNodeId = selfNodeId;
+    this.selfAddress = NodeIds.addressOf(selfNodeId);
   }
 
   /** Called once, with this node's delivery actor. */
@@ -50,8 +54,8 @@ public final class ClusterDelivery {
     this.self = selfNode;
   }
 
-  public String selfAddress() {
-    return selfAddress;
+  public String selfNodeId() {
+    return selfNodeId;
   }
 
   // ---------------------------------------------------------------- membership
@@ -120,10 +124,12 @@ public final class ClusterDelivery {
     byNode(recipients)
         .forEach(
             (node, ids) -> {
-              if (node.equals(selfAddress)) {
+              if (node.equals(selfNodeId)) {
                 deliverLocally(ids, json);
               } else {
-                ActorRef<NodeDelivery.Command> target = nodesByAddress.get(node);
+                // A member recorded at an old incarnation of a node reaches the new one, which
+                // does not know it: dropped there, like a frame for an expired session.
+                ActorRef<NodeDelivery.Command> target = nodesByAddress.get(NodeIds.addressOf(node));
                 if (target != null) {
                   target.tell(new NodeDelivery.ToSessions(ids, json));
                 }
@@ -135,7 +141,8 @@ public final class ClusterDelivery {
     byNode(recipients)
         .forEach(
             (node, ids) -> {
-              ActorRef<NodeDelivery.Command> target = node.equals(selfAddress) ? self : nodesByAddress.get(node);
+              ActorRef<NodeDelivery.Command> target =
+                  node.equals(selfNodeId) ? self : nodesByAddress.get(NodeIds.addressOf(node));
               if (target != null) {
                 target.tell(new NodeDelivery.RoomGone(roomId, ids, json));
               }
@@ -144,10 +151,11 @@ public final class ClusterDelivery {
 
   /** Disinvites the given room members and every session of the given users, on every node. */
   public void disinvite(RoomId roomId, List<Participant> members, String backendId, List<String> userIds, String json) {
-    Map<String, List<String>> membersByNode = byNode(members);
+    Map<String, List<String>> membersByAddress = new HashMap<>();
+    byNode(members).forEach((node, ids) -> membersByAddress.computeIfAbsent(NodeIds.addressOf(node), a -> new ArrayList<>()).addAll(ids));
     nodesByAddress.forEach(
         (address, node) ->
-            node.tell(new NodeDelivery.Disinvite(roomId, membersByNode.getOrDefault(address, List.of()), backendId, userIds, json)));
+            node.tell(new NodeDelivery.Disinvite(roomId, membersByAddress.getOrDefault(address, List.of()), backendId, userIds, json)));
   }
 
   /** Asks every other node for the session; completes with its state if one handed it over. */

@@ -5,6 +5,7 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 import io.roomcluster.gateway.backend.BackendRegistry;
 import io.roomcluster.gateway.backend.RoomRequestHandler;
 import io.roomcluster.gateway.config.BackendSettings.Backend;
+import io.roomcluster.gateway.metrics.Metrics;
 import io.roomcluster.protocol.backend.BackendServerRoomRequest;
 import io.roomcluster.protocol.backend.InvalidBackendRequestException;
 import io.roomcluster.protocol.signing.Checksums;
@@ -21,6 +22,7 @@ import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.pattern.StatusReply;
@@ -38,18 +40,32 @@ final class BackendApiRoute extends AllDirectives {
   /** HEAD's limit; 0.4.1 had 64 KiB. Large participant lists of big rooms need the room. */
   static final int MAX_BODY_BYTES = 256 * 1024;
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+  /** Marks a response already counted with its request type (removed before it is sent). */
+  private static final String COUNTED = "X-Roomcluster-Counted";
 
   private final BackendRegistry backends;
   private final RoomRequestHandler handler;
+  private final Metrics metrics;
 
-  BackendApiRoute(BackendRegistry backends, RoomRequestHandler handler) {
+  BackendApiRoute(BackendRegistry backends, RoomRequestHandler handler, Metrics metrics) {
     this.backends = backends;
     this.handler = handler;
+    this.metrics = metrics;
   }
 
   /** Matched below {@code /api/v1}. */
   Route route() {
-    return path(segment("room").slash(segment()), token -> post(() -> extractRequestEntity(entity -> room(token, entity))));
+    return path(
+        segment("room").slash(segment()),
+        token -> post(() -> extractRequestEntity(entity -> mapResponse(this::count, () -> room(token, entity)))));
+  }
+
+  /** Refusals count as "invalid"; accepted requests are counted with their type in handle(). */
+  private HttpResponse count(HttpResponse response) {
+    if (response.status().intValue() >= 400 && response.getHeader(COUNTED).isEmpty()) {
+      metrics.backendApiRequest("invalid", response.status().intValue());
+    }
+    return response.removeHeader(COUNTED);
   }
 
   private Route room(String token, HttpEntity entity) {
@@ -106,7 +122,12 @@ final class BackendApiRoute extends AllDirectives {
         handler
             .handle(backend, token, request)
             .thenApply(outcome -> json(outcome.status(), outcome.body()))
-            .exceptionally(failure -> failed(request.type(), token, failure));
+            .exceptionally(failure -> failed(request.type(), token, failure))
+            .thenApply(
+                http -> {
+                  metrics.backendApiRequest(request.type(), http.status().intValue());
+                  return http.addHeader(RawHeader.create(COUNTED, "1"));
+                });
     return completeWithFuture(response);
   }
 

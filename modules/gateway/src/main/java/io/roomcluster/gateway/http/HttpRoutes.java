@@ -5,6 +5,7 @@ import io.roomcluster.gateway.Features;
 import io.roomcluster.gateway.backend.BackendRegistry;
 import io.roomcluster.gateway.backend.RoomRequestHandler;
 import io.roomcluster.gateway.config.SignalingSettings;
+import io.roomcluster.gateway.metrics.Metrics;
 import io.roomcluster.gateway.ws.WebSocketRoute;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -34,17 +35,23 @@ public final class HttpRoutes extends AllDirectives {
   private final BackendRegistry backends;
   private final BackendApiRoute backendApi;
 
+  private final OperatorRoutes operator;
+
   public HttpRoutes(
-      SignalingSettings settings, WebSocketRoute webSocket, BackendRegistry backends, RoomRequestHandler roomRequests) {
+      SignalingSettings settings, WebSocketRoute webSocket, BackendRegistry backends, RoomRequestHandler roomRequests,
+      Metrics metrics, OperatorRoutes operator) {
     this.settings = settings;
     this.webSocket = webSocket;
     this.backends = backends;
-    this.backendApi = new BackendApiRoute(backends, roomRequests);
+    this.backendApi = new BackendApiRoute(backends, roomRequests, metrics);
+    this.operator = operator;
   }
 
   public Route route() {
     List<Route> routes = new ArrayList<>();
     routes.add(webSocket.route());
+    // Operator routes first: /api/v1/stats and /api/v1/admin/... are theirs, restricted by IP.
+    routes.add(operator.route());
     routes.add(pathPrefix("api", () -> pathPrefix("v1", this::apiV1)));
     if (settings.devBackendEnabled()) {
       routes.add(new DevBackendRoute(settings.devBackendPath(), backends).route());

@@ -194,10 +194,12 @@ public final class MetricRegistry {
     if (Double.isInfinite(value)) {
       return value > 0 ? "+Inf" : "-Inf";
     }
-    if (value == Math.rint(value) && Math.abs(value) < 1e15) {
+    double abs = Math.abs(value);
+    if (value == Math.rint(value) && abs < 1e15) {
       return Long.toString((long) value);
     }
-    return Double.toString(value);
+    // Plain digits in the usual range (1795244021.644, not 1.795244021644E9); exponent beyond it.
+    return abs >= 1e-6 && abs < 1e15 ? BigDecimal.valueOf(value).toPlainString() : Double.toString(value);
   }
 
   /** A bucket bound as in other exporters: {@code 0.005}, {@code 1}, {@code 2.5}. */

@@ -6,7 +6,9 @@ import io.roomcluster.gateway.BuildInfo;
 import io.roomcluster.gateway.Features;
 import io.roomcluster.gateway.backend.BackendException;
 import io.roomcluster.gateway.cluster.NodeDelivery;
+import io.roomcluster.gateway.cluster.SessionDirectory;
 import io.roomcluster.gateway.cluster.SessionHandover;
+import io.roomcluster.gateway.cluster.SessionRecord;
 import io.roomcluster.gateway.room.NodeRoomEvents;
 import io.roomcluster.gateway.ws.Connection;
 import io.roomcluster.protocol.backend.BackendClientRequest;
@@ -119,6 +121,7 @@ public final class ClientSession {
   private final ArrayDeque<String> pending = new ArrayDeque<>();
   private Connection connection;
   private Membership room;
+  private boolean handedOver;
 
   private ClientSession(
       ActorContext<Command> context,
@@ -165,10 +168,15 @@ public final class ClientSession {
                           shared.registry().register(identity, context.getSelf());
                           session.sendHello(helloId, helloVersion);
                           if (handover != null) {
+                            shared.metrics().sessionResumed(true);
                             session.continueFrom(handover);
                           } else if (identity.isGuest()) {
                             timers.startSingleTimer(RoomJoinTimedOut.INSTANCE, shared.settings().roomJoinTimeout());
                           }
+                          if (handover == null) {
+                            shared.metrics().sessionCreated();
+                          }
+                          session.publishToDirectory();
                           return session.active();
                         })));
   }
@@ -179,7 +187,7 @@ public final class ClientSession {
       room = new Membership(handover.room(), handover.roomSessionId(), handover.permissions(), handover.properties());
       shared.registry().roomJoined(room.roomId());
       shared.room(room.roomId())
-          .tell(new RoomEntity.SetConnection(identity.publicId(), true, shared.nodeAddress(), context.getSystem().ignoreRef()));
+          .tell(new RoomEntity.SetConnection(identity.publicId(), true, shared.nodeId(), context.getSystem().ignoreRef()));
       askForMuteState();
     }
   }
@@ -191,20 +199,26 @@ public final class ClientSession {
       connection.close();
       connection = null;
     }
-    handOver.replyTo()
-        .tell(
-            new NodeDelivery.TakeOverReply(
-                Optional.of(
-                    new SessionHandover(
-                        identity.sid(), identity.publicId(), identity.privateId(), identity.backendId(), identity.authUrl(),
-                        identity.userId(), identity.user(), identity.isInternal(), identity.features(),
-                        room == null ? null : room.roomId(), room == null ? null : room.roomSessionId(),
-                        room == null ? null : room.permissions(), room == null ? null : room.properties(),
-                        List.copyOf(pending)))));
+    handOver.replyTo().tell(new NodeDelivery.TakeOverReply(Optional.of(stateWith(List.copyOf(pending)))));
     if (room != null) {
       shared.registry().roomLeft(room.roomId());
     }
+    handedOver = true; // the new node owns the directory entry now
     return Behaviors.stopped();
+  }
+
+  private SessionHandover stateWith(List<String> queued) {
+    return new SessionHandover(
+        identity.sid(), identity.publicId(), identity.privateId(), identity.backendId(), identity.authUrl(),
+        identity.userId(), identity.user(), identity.isInternal(), identity.features(),
+        room == null ? null : room.roomId(), room == null ? null : room.roomSessionId(),
+        room == null ? null : room.permissions(), room == null ? null : room.properties(),
+        queued);
+  }
+
+  /** Replicates what a resume on another node needs, should this node die. */
+  private void publishToDirectory() {
+    shared.directory().tell(new SessionDirectory.Put(new SessionRecord(stateWith(List.of()), shared.nodeId())));
   }
 
   private Behavior<Command> active() {
@@ -238,7 +252,8 @@ public final class ClientSession {
         .onMessage(ConnectionClosed.class, this::onConnectionClosed)
         .onMessageEquals(ResumeWindowExpired.INSTANCE, this::onExpired)
         .onMessage(FromClient.class, this::stashOrDropCommand)
-        .onMessageEquals(RoomJoinTimedOut.INSTANCE, Behaviors::same)
+        // decided once the join is: joined, it is moot; failed, the guest is said bye
+        .onMessage(RoomJoinTimedOut.class, this::stashOrDropCommand)
         .onSignal(PostStop.class, signal -> unregister())
         .build();
   }
@@ -271,6 +286,7 @@ public final class ClientSession {
       connection.send(pending.poll());
     }
     resume.replyTo().tell(true);
+    shared.metrics().sessionResumed(true);
     if (room != null) {
       askForMuteState();
     }
@@ -316,6 +332,7 @@ public final class ClientSession {
 
   private Behavior<Command> onExpired() {
     context.getLog().debug("session {} expired", identity.sid());
+    shared.metrics().sessionExpired();
     return leaveAndStop();
   }
 
@@ -336,6 +353,7 @@ public final class ClientSession {
     if (room != null && room.roomId().equals(gone.roomId())) {
       shared.registry().roomLeft(room.roomId());
       room = null;
+      publishToDirectory();
     }
     send(gone.json());
     return Behaviors.same();
@@ -378,6 +396,9 @@ public final class ClientSession {
 
   private Behavior<Command> unregister() {
     shared.registry().unregister(identity, context.getSelf());
+    if (!handedOver) {
+      shared.directory().tell(new SessionDirectory.Remove(identity.sid()));
+    }
     return Behaviors.same();
   }
 
@@ -406,6 +427,7 @@ public final class ClientSession {
       return Behaviors.same(); // silently ignored, as by the reference
     }
     Recipient recipient = request.recipient();
+    shared.metrics().messageRouted(control ? "control" : recipient.type());
     if (control && room != null) {
       recordModeratorMute(request.data());
     }
@@ -511,7 +533,7 @@ public final class ClientSession {
     Participant participant =
         new Participant(
             identity.publicId(), identity.userId(), membership.roomSessionId(), Participant.TYPE_UNKNOWN,
-            new LinkedHashSet<>(membership.permissions()), 0, MuteState.NONE, true, shared.nodeAddress(),
+            new LinkedHashSet<>(membership.permissions()), 0, MuteState.NONE, true, shared.nodeId(),
             identity.user(), identity.features());
     context.askWithStatus(
         RoomEntity.Joined.class,
@@ -532,6 +554,7 @@ public final class ClientSession {
     RoomSnapshot snapshot = joined.joined().room();
     JsonNode properties = snapshot.properties() != null ? snapshot.properties() : room.properties();
     room = new Membership(room.roomId(), room.roomSessionId(), room.permissions(), properties);
+    publishToDirectory();
     send(ServerMessage.room(joined.requestId(), new RoomResponse(room.roomId().token(), properties)).toJson());
     // As the reference: the joiner first learns who is there, then sees its own join.
     List<EventSessionEntry> others = joined.joined().others().stream().map(NodeRoomEvents::entryOf).toList();
@@ -561,7 +584,12 @@ public final class ClientSession {
       return Behaviors.same(); // the reference does not answer a leave outside a room
     }
     leaveCurrentRoom();
+    publishToDirectory();
     send(ServerMessage.room(requestId, RoomResponse.left()).toJson());
+    if (identity.isGuest()) {
+      // As the reference: a guest out of its room must join another in time.
+      timers.startSingleTimer(RoomJoinTimedOut.INSTANCE, shared.settings().roomJoinTimeout());
+    }
     return Behaviors.same();
   }
 
@@ -595,6 +623,7 @@ public final class ClientSession {
   // ---------------------------------------------------------------- transient data
 
   private Behavior<Command> onTransient(String requestId, TransientRequest request) {
+    shared.metrics().messageRouted("transient");
     if (room == null) {
       send(ServerMessage.error(requestId, new ErrorMessage("not_in_room", "The session is not in a room.")).toJson());
       return Behaviors.same();

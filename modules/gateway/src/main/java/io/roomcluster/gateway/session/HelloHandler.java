@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.roomcluster.gateway.backend.BackendException;
 import io.roomcluster.gateway.backend.BackendRegistry;
 import io.roomcluster.gateway.backend.NextcloudClient;
+import io.roomcluster.gateway.cluster.SessionDirectory;
 import io.roomcluster.gateway.cluster.SessionHandover;
+import io.roomcluster.gateway.cluster.SessionRecord;
 import io.roomcluster.gateway.config.BackendSettings.Backend;
 import io.roomcluster.gateway.config.SignalingSettings;
 import io.roomcluster.gateway.session.SessionIdentity.ClientType;
@@ -60,7 +62,12 @@ public final class HelloHandler {
   public CompletionStage<ActorRef<ClientSession.Command>> hello(String requestId, HelloRequest hello, Connection connection) {
     try {
       if (hello.isResume()) {
-        return resume(requestId, hello, connection);
+        return resume(requestId, hello, connection)
+            .whenComplete((session, failure) -> {
+              if (failure != null) {
+                sessionContext.metrics().sessionResumed(false);
+              }
+            });
       }
       HelloAuth auth = hello.auth();
       return switch (auth.clientType()) {
@@ -99,8 +106,10 @@ public final class HelloHandler {
                 return target;
               });
     }
+    long sid = data.get().sid();
     return sessionContext.cluster()
-        .takeOver(data.get().sid(), RESUME_ASK_TIMEOUT)
+        .takeOver(sid, RESUME_ASK_TIMEOUT)
+        .thenCompose(handover -> handover.isPresent() ? CompletableFuture.completedFuture(handover) : fromDirectory(sid))
         .thenApply(
             handover -> {
               SessionHandover state = handover.orElseThrow(() -> reject(ErrorMessage.NO_SUCH_SESSION));
@@ -115,6 +124,13 @@ public final class HelloHandler {
                   "session-" + Long.toUnsignedString(state.sid(), 36) + "-" + connection.id(),
                   Props.empty());
             });
+  }
+
+  /** No live node holds the session: its node died. The replicated record brings it back. */
+  private CompletionStage<Optional<SessionHandover>> fromDirectory(long sid) {
+    return AskPattern.<SessionDirectory.Command, Optional<SessionRecord>>ask(
+            sessionContext.directory(), replyTo -> new SessionDirectory.Lookup(sid, replyTo), RESUME_ASK_TIMEOUT, system.scheduler())
+        .thenApply(record -> record.map(SessionRecord::state));
   }
 
   private ActorRef<ClientSession.Command> internal(String requestId, HelloRequest hello, Connection connection) {

@@ -3,6 +3,9 @@ package io.roomcluster.gateway.session;
 import io.roomcluster.gateway.backend.BackendRegistry;
 import io.roomcluster.gateway.backend.NextcloudClient;
 import io.roomcluster.gateway.cluster.ClusterDelivery;
+import io.roomcluster.gateway.metrics.Metrics;
+import io.roomcluster.gateway.cluster.SessionDirectory;
+import org.apache.pekko.actor.typed.ActorRef;
 import io.roomcluster.gateway.config.SignalingSettings;
 import io.roomcluster.room.RoomEntity;
 import io.roomcluster.room.RoomId;
@@ -17,11 +20,13 @@ public record SessionContext(
     NextcloudClient nextcloud,
     ClusterSharding sharding,
     ClusterDelivery cluster,
-    BackendRegistry backends) {
+    ActorRef<SessionDirectory.Command> directory,
+    BackendRegistry backends,
+    Metrics metrics) {
 
-  /** This node's cluster address, as participants record it for the fan-out. */
-  public String nodeAddress() {
-    return cluster.selfAddress();
+  /** This node incarnation, as participants record it for the fan-out. */
+  public String nodeId() {
+    return cluster.selfNodeId();
   }
 
   public EntityRef<RoomEntity.Command> room(RoomId roomId) {

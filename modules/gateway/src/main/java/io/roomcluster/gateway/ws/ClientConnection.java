@@ -57,13 +57,22 @@ public final class ClientConnection {
   private final Connection connection;
   private final HelloHandler helloHandler;
   private final StashBuffer<Command> stash;
+  private final TimerScheduler<Command> timers;
+  private final Duration helloTimeout;
 
   private ClientConnection(
-      ActorContext<Command> context, Connection connection, HelloHandler helloHandler, StashBuffer<Command> stash) {
+      ActorContext<Command> context,
+      Connection connection,
+      HelloHandler helloHandler,
+      StashBuffer<Command> stash,
+      TimerScheduler<Command> timers,
+      Duration helloTimeout) {
     this.context = context;
     this.connection = connection;
     this.helloHandler = helloHandler;
     this.stash = stash;
+    this.timers = timers;
+    this.helloTimeout = helloTimeout;
   }
 
   public static Behavior<Command> create(Connection connection, HelloHandler helloHandler, Duration helloTimeout) {
@@ -75,7 +84,8 @@ public final class ClientConnection {
                     Behaviors.withTimers(
                         (TimerScheduler<Command> timers) -> {
                           timers.startSingleTimer(HelloTimeout.INSTANCE, helloTimeout);
-                          return new ClientConnection(context, connection, helloHandler, stash).awaitingHello();
+                          return new ClientConnection(context, connection, helloHandler, stash, timers, helloTimeout)
+                              .awaitingHello();
                         })));
   }
 
@@ -122,6 +132,9 @@ public final class ClientConnection {
             HelloFailed.class,
             failed -> {
               connection.send(ServerMessage.error(failed.requestId(), failed.error()).toJson());
+              // As the reference: a failed hello starts a new deadline for the next one (the first
+              // may have passed while the backend was asked, and its timeout was ignored then).
+              timers.startSingleTimer(HelloTimeout.INSTANCE, helloTimeout);
               return stash.unstashAll(awaitingHello());
             })
         .onMessage(

@@ -3,6 +3,7 @@ package io.roomcluster.gateway.ws;
 import io.roomcluster.gateway.BuildInfo;
 import io.roomcluster.gateway.Features;
 import io.roomcluster.gateway.config.SignalingSettings;
+import io.roomcluster.gateway.metrics.Metrics;
 import io.roomcluster.gateway.session.HelloHandler;
 import io.roomcluster.protocol.message.ServerMessage;
 import io.roomcluster.protocol.message.WelcomeMessage;
@@ -19,6 +20,7 @@ import org.apache.pekko.http.javadsl.model.ws.TextMessage;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.BufferOverflowException;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.javadsl.Flow;
@@ -51,7 +53,10 @@ public final class WebSocketRoute extends AllDirectives {
   private final HelloHandler helloHandler;
   private final AtomicLong connectionIds = new AtomicLong();
 
-  public WebSocketRoute(ActorSystem<?> system, SignalingSettings settings, HelloHandler helloHandler) {
+  private final Metrics metrics;
+
+  public WebSocketRoute(ActorSystem<?> system, SignalingSettings settings, HelloHandler helloHandler, Metrics metrics) {
+    this.metrics = metrics;
     this.system = system;
     this.materializer = Materializer.matFromSystem(system);
     this.settings = settings;
@@ -81,6 +86,7 @@ public final class WebSocketRoute extends AllDirectives {
     Sink<Message, NotUsed> inbound =
         Flow.<Message>create()
             .mapAsync(1, message -> textOf(message, maxFrame))
+            .wireTap(text -> metrics.frameIn())
             .filter(Optional::isPresent)
             .map(Optional::get)
             .to(
@@ -92,7 +98,23 @@ public final class WebSocketRoute extends AllDirectives {
                     ClientConnection.StreamCompleted.INSTANCE,
                     ClientConnection.StreamFailed::new));
     Source<Message, NotUsed> frames =
-        outbound.second().map(message -> TextMessage.create(((Outbound.Frame) message).json()));
+        outbound
+            .second()
+            .<Message>map(
+                message -> {
+                  metrics.frameOut();
+                  return TextMessage.create(((Outbound.Frame) message).json());
+                })
+            .watchTermination(
+                (notUsed, done) -> {
+                  done.whenComplete(
+                      (ok, failure) -> {
+                        if (failure instanceof BufferOverflowException) {
+                          metrics.slowClientDisconnect();
+                        }
+                      });
+                  return notUsed;
+                });
     return Flow.fromSinkAndSourceCoupled(inbound, frames);
   }
 
