@@ -18,6 +18,11 @@ import io.roomcluster.gateway.session.SessionRegistry;
 import io.roomcluster.gateway.ws.WebSocketRoute;
 import io.roomcluster.room.NodeIds;
 import io.roomcluster.room.RoomEventPublisher;
+import io.roomcluster.gateway.session.ClientSession;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -78,5 +83,28 @@ public final class Gateway {
 
   public SessionRegistry sessions() {
     return sessions;
+  }
+
+  /**
+   * Drain for a graceful stop: close every client socket so the clients resume on other nodes,
+   * which take the sessions over from here; completes when no session is left on this node or
+   * after {@code timeout} (the rest stay resumable from the replicated directory).
+   */
+  public CompletionStage<Done> drain(ActorSystem<?> system, Duration timeout) {
+    NodeState.get(system).startDraining();
+    sessions.all().forEach(session -> session.tell(ClientSession.Drain.INSTANCE));
+    CompletableFuture<Done> drained = new CompletableFuture<>();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Runnable[] poll = new Runnable[1];
+    poll[0] =
+        () -> {
+          if (sessions.sessionCount() == 0 || System.nanoTime() - deadline > 0) {
+            drained.complete(Done.getInstance());
+          } else {
+            system.scheduler().scheduleOnce(Duration.ofMillis(100), poll[0], system.executionContext());
+          }
+        };
+    poll[0].run();
+    return drained;
   }
 }

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
+import io.roomcluster.gateway.NodeState;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
@@ -37,6 +39,7 @@ public final class RoomclusterNode {
               Gateway gateway = Gateway.create(system);
               RoomEntity.init(system, gateway.roomEventPublisher());
               startManagement(system, config);
+              registerDrain(system, config, gateway);
               return bindHttp(system, config, gateway);
             });
   }
@@ -55,6 +58,27 @@ public final class RoomclusterNode {
     if (config.getBoolean("roomcluster.cluster.self-join")) {
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
     }
+  }
+
+  /**
+   * Graceful stop, in CoordinatedShutdown's order: readiness turns false, the port is unbound,
+   * client sockets are closed so clients resume on other nodes (which take the sessions over from
+   * this one while it still runs), then shards are handed off and the node leaves the cluster.
+   */
+  private static void registerDrain(ActorSystem<?> system, Config config, Gateway gateway) {
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+    shutdown.addTask(
+        CoordinatedShutdown.PhaseBeforeServiceUnbind(),
+        "roomcluster-not-ready",
+        () -> {
+          NodeState.get(system).startDraining();
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
+    Duration drainTimeout = config.getDuration("roomcluster.shutdown.drain-timeout");
+    shutdown.addTask(
+        CoordinatedShutdown.PhaseServiceRequestsDone(),
+        "roomcluster-drain-sessions",
+        () -> gateway.drain(system, drainTimeout));
   }
 
   private static void startManagement(ActorSystem<?> system, Config config) {

@@ -82,6 +82,14 @@ public final class ClientSession {
 
   public record ConnectionClosed(long connectionId) implements Command {}
 
+  /**
+   * This node is shutting down: close the socket (no bye, which would make Talk clients drop
+   * their resume id) so the client reconnects, lands on another node and resumes there.
+   */
+  public enum Drain implements Command {
+    INSTANCE
+  }
+
   private enum ResumeWindowExpired implements Command {
     INSTANCE
   }
@@ -228,6 +236,7 @@ public final class ClientSession {
         .onMessage(RoomGone.class, this::onRoomGone)
         .onMessage(Disinvited.class, this::onDisinvited)
         .onMessage(HandOver.class, this::onHandOver)
+        .onMessageEquals(Drain.INSTANCE, this::onDrain)
         .onMessage(Resume.class, this::onResume)
         .onMessage(StateAfterResume.class, this::onStateAfterResume)
         .onMessage(ConnectionClosed.class, this::onConnectionClosed)
@@ -247,6 +256,7 @@ public final class ClientSession {
         .onMessage(RoomGone.class, this::onRoomGone)
         .onMessage(Disinvited.class, this::stashOrDropCommand)
         .onMessage(HandOver.class, this::stashOrDropCommand)
+        .onMessageEquals(Drain.INSTANCE, this::onDrain)
         .onMessage(Resume.class, this::onResume)
         .onMessage(StateAfterResume.class, this::onStateAfterResume)
         .onMessage(ConnectionClosed.class, this::onConnectionClosed)
@@ -320,6 +330,15 @@ public final class ClientSession {
       Sender sender = new Sender(Recipient.SESSION, identity.publicId(), identity.userId());
       send(ServerMessage.control(new RelayedMessage(sender, null, data)).toJson());
     }
+  }
+
+  private Behavior<Command> onDrain() {
+    if (connection != null) {
+      connection.close();
+      connection = null;
+      timers.startSingleTimer(ResumeWindowExpired.INSTANCE, shared.settings().resumeWindow());
+    }
+    return Behaviors.same();
   }
 
   private Behavior<Command> onConnectionClosed(ConnectionClosed closed) {

@@ -44,6 +44,11 @@ public final class SessionRegistry {
     }
   }
 
+  /** Every session on this node (a snapshot). */
+  public java.util.Collection<ActorRef<ClientSession.Command>> all() {
+    return java.util.List.copyOf(bySid.values());
+  }
+
   public Optional<ActorRef<ClientSession.Command>> bySid(long sid) {
     return Optional.ofNullable(bySid.get(sid));
   }

@@ -2,6 +2,7 @@ package io.roomcluster.gateway.ws;
 
 import io.roomcluster.gateway.BuildInfo;
 import io.roomcluster.gateway.Features;
+import io.roomcluster.gateway.NodeState;
 import io.roomcluster.gateway.config.SignalingSettings;
 import io.roomcluster.gateway.metrics.Metrics;
 import io.roomcluster.gateway.session.HelloHandler;
@@ -15,6 +16,7 @@ import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.model.ws.TextMessage;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -64,7 +66,15 @@ public final class WebSocketRoute extends AllDirectives {
   }
 
   public Route route() {
-    return path("spreed", () -> extractClientIP(ip -> handleWebSocketMessages(connectionFlow(ip.toString()))));
+    return path(
+        "spreed",
+        () ->
+            extractClientIP(
+                ip ->
+                    NodeState.get(system).draining()
+                        // A keep-alive connection may still ask after the port was unbound.
+                        ? complete(StatusCodes.SERVICE_UNAVAILABLE, "draining")
+                        : handleWebSocketMessages(connectionFlow(ip.toString()))));
   }
 
   Flow<Message, Message, NotUsed> connectionFlow(String remoteAddress) {
