@@ -25,13 +25,13 @@ import java.util.function.Predicate;
  * every POST, records every request and answers {@code auth} and {@code room} (join, leave) and
  * {@code ping} with OCS envelopes, like Talk does. It can be told to misbehave (see {@link Mode}).
  */
-final class FakeNextcloud implements AutoCloseable {
+public final class FakeNextcloud implements AutoCloseable {
 
-  static final String BACKEND_PATH = "/ocs/v2.php/apps/spreed/api/v3/signaling/backend";
-  static final String CAPABILITIES_PATH = "/ocs/v2.php/cloud/capabilities";
+  public static final String BACKEND_PATH = "/ocs/v2.php/apps/spreed/api/v3/signaling/backend";
+  public static final String CAPABILITIES_PATH = "/ocs/v2.php/cloud/capabilities";
 
   /** How the backend answers its next requests (until told otherwise). */
-  enum Mode {
+  public enum Mode {
     NORMAL,
     /** Answers normally, but only after {@link #delay}. */
     DELAYED,
@@ -47,7 +47,7 @@ final class FakeNextcloud implements AutoCloseable {
    * @param headers lower-case names
    * @param checksumValid whether the checksum headers matched the body under the shared secret
    */
-  record Request(String method, String path, Map<String, String> headers, String body, boolean checksumValid) {
+  public record Request(String method, String path, Map<String, String> headers, String body, boolean checksumValid) {
 
     JsonNode json() {
       try {
@@ -79,6 +79,7 @@ final class FakeNextcloud implements AutoCloseable {
   private final Map<String, List<String>> permissions = new ConcurrentHashMap<>();
   private final Map<String, JsonNode> users = new ConcurrentHashMap<>();
   private final Map<String, JsonNode> roomErrors = new ConcurrentHashMap<>();
+  private final Map<String, String> userIds = new ConcurrentHashMap<>();
   private ExecutorService executor;
   private HttpServer server;
   private volatile Mode mode = Mode.NORMAL;
@@ -86,74 +87,80 @@ final class FakeNextcloud implements AutoCloseable {
   private volatile JsonNode authError;
   private int inFlight;
 
-  FakeNextcloud(String secret) {
+  public FakeNextcloud(String secret) {
     this.secret = secret.getBytes(StandardCharsets.UTF_8);
     this.port = bind(0);
   }
 
   /** {@code http://127.0.0.1:PORT/}: what the server's backend config lists. */
-  String baseUrl() {
+  public String baseUrl() {
     return "http://127.0.0.1:" + port + "/";
   }
 
   /** What Talk puts into {@code hello.auth.url}. */
-  String authUrl() {
+  public String authUrl() {
     return "http://127.0.0.1:" + port + BACKEND_PATH;
   }
 
   // ---------------------------------------------------------------- behaviour
 
-  void mode(Mode mode) {
+  public void mode(Mode mode) {
     this.mode = mode;
   }
 
-  void delayAnswers(Duration delay) {
+  public void delayAnswers(Duration delay) {
     this.delay = delay;
     this.mode = Mode.DELAYED;
   }
 
   /** Every auth request is answered with this error until {@link #reset()}. */
-  void rejectAuth(String code, String message) {
+  public void rejectAuth(String code, String message) {
     ObjectNode error = MAPPER.createObjectNode();
     error.put("code", code).put("message", message);
     this.authError = error;
   }
 
   /** Joins of that user get exactly these permissions (absent: Nextcloud sends no list). */
-  void permissions(String userId, List<String> granted) {
+  public void permissions(String userId, List<String> granted) {
     permissions.put(userId, List.copyOf(granted));
   }
 
   /** The {@code user} object of that user's auth answer (absent: {@code null}). */
-  void userData(String userId, JsonNode user) {
+  public void userData(String userId, JsonNode user) {
     users.put(userId, user);
   }
 
+  /** Auth requests with {@code params.userid} = {@code requested} authenticate {@code answered}. */
+  public void authenticateAs(String requested, String answered) {
+    userIds.put(requested, answered);
+  }
+
   /** Joins of that room are answered with this error. */
-  void rejectJoin(String roomId, String code, String message) {
+  public void rejectJoin(String roomId, String code, String message) {
     ObjectNode error = MAPPER.createObjectNode();
     error.put("code", code).put("message", message);
     roomErrors.put(roomId, error);
   }
 
   /** Normal answers, no special users or rooms, request log kept. */
-  void reset() {
+  public void reset() {
     mode = Mode.NORMAL;
     delay = Duration.ZERO;
     authError = null;
     permissions.clear();
     users.clear();
     roomErrors.clear();
+    userIds.clear();
   }
 
   /** The backend becomes unreachable: connections to its port are refused. */
-  void stop() {
+  public void stop() {
     server.stop(0);
     executor.shutdownNow();
   }
 
   /** Serves again on the same port after {@link #stop()}. */
-  void restart() {
+  public void restart() {
     bind(port);
   }
 
@@ -162,7 +169,7 @@ final class FakeNextcloud implements AutoCloseable {
     stop();
   }
 
-  static JsonNode roomProperties(String roomId) {
+  public static JsonNode roomProperties(String roomId) {
     ObjectNode properties = MAPPER.createObjectNode();
     properties.put("name", "Room " + roomId).put("type", 2).putNull("lobby-timer");
     return properties;
@@ -170,16 +177,16 @@ final class FakeNextcloud implements AutoCloseable {
 
   // ---------------------------------------------------------------- what was asked
 
-  synchronized List<Request> requests() {
+  public synchronized List<Request> requests() {
     return List.copyOf(requests);
   }
 
-  synchronized void clearRequests() {
+  public synchronized void clearRequests() {
     requests.clear();
   }
 
   /** The first request (recorded so far or arriving within {@code timeout}) that matches. */
-  synchronized Request awaitRequest(Predicate<Request> matching, Duration timeout) throws InterruptedException {
+  public synchronized Request awaitRequest(Predicate<Request> matching, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       for (Request r : requests) {
@@ -196,7 +203,7 @@ final class FakeNextcloud implements AutoCloseable {
   }
 
   /** Waits until no request is being answered (e.g. a delayed answer went out). */
-  synchronized void awaitIdle(Duration timeout) throws InterruptedException {
+  public synchronized void awaitIdle(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (inFlight > 0) {
       long left = deadline - System.nanoTime();
@@ -305,7 +312,8 @@ final class FakeNextcloud implements AutoCloseable {
           answer.put("type", "error").set("error", authError);
           return answer;
         }
-        String userId = body.path("auth").path("params").path("userid").asText("");
+        String requested = body.path("auth").path("params").path("userid").asText("");
+        String userId = userIds.getOrDefault(requested, requested);
         ObjectNode auth = answer.put("type", "auth").putObject("auth");
         auth.put("version", "1.0").put("userid", userId);
         auth.set("user", users.getOrDefault(userId, MAPPER.nullNode()));

@@ -4,6 +4,7 @@ import static io.roomcluster.gateway.SignalingServerFixture.BACKEND_SECRET;
 import static io.roomcluster.gateway.SignalingServerFixture.INTERNAL_SECRET;
 import static io.roomcluster.gateway.TestClient.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,10 +19,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Connecting, {@code hello} (v1, internal, resume ids) and the protocol errors around it. */
 class HelloTest {
@@ -129,6 +133,16 @@ class HelloTest {
   }
 
   @Test
+  void theUserIdIsTheOneNextcloudAuthenticated() {
+    backend.authenticateAs("alice", "alice@cloud");
+    TestClient client = server.connect("a");
+
+    client.send(server.helloV1("1", "{\"userid\":\"alice\"}"));
+
+    SignalingServerFixture.helloAnswer(client, "1", "alice@cloud");
+  }
+
+  @Test
   void everyHelloGetsItsOwnSession() {
     Session first = server.hello("a1", "alice");
     Session second = server.hello("a2", "alice");
@@ -138,7 +152,264 @@ class HelloTest {
     assertEquals(2, server.sessionCount());
   }
 
+  // ---------------------------------------------------------------- protocol errors
+
+  @Test
+  void invalidJsonIsInvalidFormatAndTheConnectionStaysOpen() {
+    TestClient client = server.connect("a");
+
+    for (String garbage : List.of("this is not json", "{\"type\":", "[1,2]", "null", "{}", "{\"type\":\"hello\"} trailing")) {
+      client.send(garbage);
+      client.expectFrame(INVALID_FORMAT);
+    }
+    client.send("{\"id\":\"h0\",\"type\":\"hello\"}"); // parseable, but no hello payload: the id is echoed
+    client.expectFrame("{\"id\":\"h0\",\"type\":\"error\",\"error\":{\"code\":\"invalid_format\",\"message\":\"Invalid data format.\"}}");
+
+    client.send(server.helloV1("1", "{\"userid\":\"alice\"}"));
+    SignalingServerFixture.helloAnswer(client, "1", "alice");
+  }
+
+  @Test
+  void anythingButHelloBeforeHelloIsHelloExpected() {
+    TestClient client = server.connect("a");
+
+    client.send("{\"id\":\"e1\",\"type\":\"room\",\"room\":{\"roomid\":\"x\"}}");
+    client.expectFrame("{\"id\":\"e1\",\"type\":\"error\",\"error\":{\"code\":\"hello_expected\",\"message\":\"Expected Hello request.\"}}");
+    client.send("{\"id\":\"e2\",\"type\":\"message\",\"message\":{\"recipient\":{\"type\":\"room\"},\"data\":{}}}");
+    client.expectFrame("{\"id\":\"e2\",\"type\":\"error\",\"error\":{\"code\":\"hello_expected\",\"message\":\"Expected Hello request.\"}}");
+    client.send("{\"type\":\"bye\",\"bye\":{}}");
+    client.expectFrame("{\"type\":\"error\",\"error\":{\"code\":\"hello_expected\",\"message\":\"Expected Hello request.\"}}");
+
+    assertEquals(0, server.sessionCount());
+    client.send(server.helloV1("1", "{\"userid\":\"alice\"}"));
+    SignalingServerFixture.helloAnswer(client, "1", "alice");
+  }
+
+  @Test
+  void unsupportedHelloVersionsAreRefused() {
+    TestClient client = server.connect("a");
+
+    client.send(helloWithVersion("v3", "3.0", "{\"userid\":\"alice\"}"));
+    client.expectFrame("{\"id\":\"v3\",\"type\":\"error\",\"error\":{\"code\":\"invalid_hello_version\",\"message\":\"The hello version is not supported.\"}}");
+    // 2.0 without a token is malformed (as in the reference transcript) ...
+    client.send(helloWithVersion("e2", "2.0", "{}"));
+    client.expectFrame("{\"id\":\"e2\",\"type\":\"error\",\"error\":{\"code\":\"invalid_format\",\"message\":\"Invalid data format.\"}}");
+    // ... and with one it is well-formed, but hello-v2 is not offered
+    client.send(helloWithVersion("v2", "2.0", "{\"token\":\"eyJhbGciOiJFUzI1NiJ9.e30.c2ln\"}"));
+    client.expectFrame("{\"id\":\"v2\",\"type\":\"error\",\"error\":{\"code\":\"invalid_hello_version\",\"message\":\"The hello version is not supported.\"}}");
+
+    assertEquals(0, server.sessionCount());
+    assertTrue(backend.requests().isEmpty(), "no backend request for a refused hello: " + backend.requests());
+  }
+
+  @Test
+  void helloForAnUnknownBackendIsInvalidBackend() {
+    TestClient client = server.connect("a");
+
+    for (String url : List.of(
+        "https://cloud.example.com/ocs/v2.php/apps/spreed/api/v3/signaling/backend",
+        "http://127.0.0.2:" + backend.authUrl().split(":")[2], // same port and path, other host
+        "ftp://127.0.0.1/")) {
+      client.send("{\"id\":\"b\",\"type\":\"hello\",\"hello\":{\"version\":\"1.0\",\"auth\":{\"url\":\"" + url + "\",\"params\":{\"userid\":\"alice\"}}}}");
+      client.expectFrame("{\"id\":\"b\",\"type\":\"error\",\"error\":{\"code\":\"invalid_backend\",\"message\":\"The backend URL is not supported.\"}}");
+    }
+
+    assertEquals(0, server.sessionCount());
+    assertTrue(backend.requests().isEmpty(), "an unknown backend is not asked: " + backend.requests());
+  }
+
+  @Test
+  void anAuthErrorOfTheBackendIsPassedThrough() {
+    backend.rejectAuth("invalid_ticket", "The ticket is invalid.");
+    TestClient client = server.connect("a");
+
+    client.send(server.helloV1("1", "{\"userid\":\"alice\",\"ticket\":\"forged\"}"));
+    client.expectFrame("{\"id\":\"1\",\"type\":\"error\",\"error\":{\"code\":\"invalid_ticket\",\"message\":\"The ticket is invalid.\"}}");
+    assertEquals(0, server.sessionCount());
+
+    backend.reset();
+    client.send(server.helloV1("2", "{\"userid\":\"alice\",\"ticket\":\"good\"}"));
+    SignalingServerFixture.helloAnswer(client, "2", "alice");
+    assertEquals(1, server.sessionCount());
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Mode.class, names = {"DELAYED", "NOT_JSON", "CLOSE_WITHOUT_ANSWER"})
+  void aFailingBackendGivesAnErrorAndNoSession(Mode failure) throws Exception {
+    if (failure == Mode.DELAYED) {
+      backend.delayAnswers(BACKEND_TIMEOUT.multipliedBy(3));
+    } else {
+      backend.mode(failure);
+    }
+    TestClient client = server.connect("a");
+
+    client.send(server.helloV1("1", "{\"userid\":\"alice\"}"));
+    assertHelloFailed(client.expect("error"), "1");
+    assertEquals(0, server.sessionCount());
+
+    backend.mode(Mode.NORMAL);
+    client.send(server.helloV1("2", "{\"userid\":\"alice\"}"));
+    SignalingServerFixture.helloAnswer(client, "2", "alice");
+    // a late answer to the failed hello creates nothing
+    backend.awaitIdle(Duration.ofSeconds(5));
+    client.expectNothing(QUIET);
+    assertEquals(1, server.sessionCount());
+  }
+
+  @Test
+  void anUnreachableBackendGivesAnErrorAndNoSession() {
+    TestClient client = server.connect("a");
+    backend.stop();
+    try {
+      client.send(server.helloV1("1", "{\"userid\":\"alice\"}"));
+      assertHelloFailed(client.expect("error"), "1");
+      assertEquals(0, server.sessionCount());
+    } finally {
+      backend.restart();
+    }
+
+    client.send(server.helloV1("2", "{\"userid\":\"alice\"}"));
+    SignalingServerFixture.helloAnswer(client, "2", "alice");
+    assertEquals(1, server.sessionCount());
+  }
+
+  @Test
+  void malformedMessagesAfterHelloAreInvalidFormat() {
+    Session alice = server.hello("alice", "alice");
+    Session bob = server.hello("bob", "bob");
+
+    alice.send("{\"type\":\"message\",\"message\":{\"recipient\":5}}");
+    alice.expectFrame(INVALID_FORMAT);
+    alice.send("{\"id\":\"r\",\"type\":\"room\",\"room\":{\"roomid\":5}}"); // wrong type: not even the id is read
+    alice.expectFrame(INVALID_FORMAT);
+    for (String invalid : List.of(
+        "{\"id\":\"m\",\"type\":\"message\",\"message\":{\"recipient\":{\"type\":\"session\",\"sessionid\":\"" + bob.sessionId() + "\"}}}",
+        "{\"id\":\"m\",\"type\":\"message\",\"message\":{\"recipient\":{\"type\":\"session\"},\"data\":{}}}",
+        "{\"id\":\"m\",\"type\":\"message\",\"message\":{\"recipient\":{\"type\":\"user\"},\"data\":{}}}",
+        "{\"id\":\"m\",\"type\":\"message\",\"message\":{\"recipient\":{\"type\":\"pigeon\"},\"data\":{}}}",
+        "{\"id\":\"m\",\"type\":\"message\",\"message\":{\"data\":{}}}",
+        "{\"id\":\"m\",\"type\":\"message\"}",
+        "{\"id\":\"m\",\"type\":\"control\",\"control\":{\"recipient\":{\"type\":\"room\"}}}",
+        "{\"id\":\"m\",\"type\":\"transient\",\"transient\":{\"type\":\"set\",\"value\":1}}")) {
+      alice.send(invalid);
+      assertEquals(json("{\"id\":\"m\",\"type\":\"error\",\"error\":{\"code\":\"invalid_format\",\"message\":\"Invalid data format.\"}}"),
+          alice.client().next(), "answer to " + invalid);
+    }
+
+    // the session is unharmed
+    alice.send("{\"type\":\"message\",\"message\":{\"recipient\":{\"type\":\"session\",\"sessionid\":\"" + bob.sessionId() + "\"},\"data\":{\"ok\":true}}}");
+    bob.expect("message");
+    bob.expectNothing(QUIET);
+  }
+
+  @Test
+  void aFrameAboveSixtyFourKibClosesTheConnection() {
+    Session alice = server.hello("alice", "alice");
+    Session bob = server.hello("bob", "bob");
+    int limit = 64 * 1024;
+
+    // exactly at the limit: fine
+    String atLimit = messageOfLength(bob.sessionId(), limit);
+    assertEquals(limit, atLimit.getBytes(StandardCharsets.UTF_8).length);
+    alice.send(atLimit);
+    assertEquals(limit - prefixLength(bob.sessionId()) - 4, bob.expect("message").path("message").path("data").path("pad").asText().length());
+
+    alice.client().sendIgnoringFailure(messageOfLength(bob.sessionId(), limit + 1));
+    alice.client().expectClosed();
+    bob.expectNothing(QUIET);
+  }
+
+  // ---------------------------------------------------------------- internal clients
+
+  @Test
+  void anInternalClientAuthenticatesWithTheSharedSecret() {
+    TestClient client = server.connect("recorder");
+    String random = Checksums.newRandom();
+    String token = Checksums.internalToken(INTERNAL_SECRET.getBytes(StandardCharsets.UTF_8), random);
+
+    client.send(internalHello("i1", random, token, backend.baseUrl()));
+
+    JsonNode frame = client.expect("hello");
+    String sessionId = frame.path("hello").path("sessionid").asText();
+    String resumeId = frame.path("hello").path("resumeid").asText();
+    assertEquals(
+        json("""
+            {"id":"i1","type":"hello","hello":{"version":"1.0","sessionid":"%s","resumeid":"%s","userid":"",
+             "server":{"version":"%s","features":%s}}}"""
+            .formatted(sessionId, resumeId, BuildInfo.VERSION, TestClient.MAPPER.valueToTree(Features.CLIENT))),
+        frame);
+    assertEquals(1, server.sessionCount());
+    assertTrue(backend.requests().isEmpty(), "internal clients are not authenticated by Nextcloud: " + backend.requests());
+  }
+
+  @Test
+  void anInternalClientWithABadTokenIsRefused() {
+    TestClient client = server.connect("recorder");
+    String random = Checksums.newRandom();
+    String shortRandom = random.substring(0, Checksums.MIN_RANDOM_LENGTH - 1);
+    byte[] secret = INTERNAL_SECRET.getBytes(StandardCharsets.UTF_8);
+    String invalidToken = "{\"id\":\"i\",\"type\":\"error\",\"error\":{\"code\":\"invalid_token\",\"message\":\"The passed token is invalid.\"}}";
+
+    client.send(internalHello("i", random, Checksums.internalToken("wrong-secret".getBytes(StandardCharsets.UTF_8), random), backend.baseUrl()));
+    client.expectFrame(invalidToken);
+    client.send(internalHello("i", shortRandom, Checksums.internalToken(secret, shortRandom), backend.baseUrl()));
+    client.expectFrame(invalidToken);
+    client.send("{\"id\":\"i\",\"type\":\"hello\",\"hello\":{\"version\":\"1.0\",\"auth\":{\"type\":\"internal\",\"params\":{\"random\":\"" + random + "\",\"backend\":\"" + backend.baseUrl() + "\"}}}}");
+    client.expectFrame(invalidToken);
+    client.send(internalHello("i", random, Checksums.internalToken(secret, random), "https://cloud.example.com/"));
+    client.expectFrame("{\"id\":\"i\",\"type\":\"error\",\"error\":{\"code\":\"invalid_backend\",\"message\":\"The backend URL is not supported.\"}}");
+
+    assertEquals(0, server.sessionCount());
+  }
+
+  @Test
+  void anUnknownAuthTypeIsInvalidFormat() {
+    TestClient client = server.connect("a");
+
+    client.send("{\"id\":\"t\",\"type\":\"hello\",\"hello\":{\"version\":\"1.0\",\"auth\":{\"type\":\"robot\",\"url\":\"" + backend.authUrl() + "\",\"params\":{}}}}");
+
+    client.expectFrame("{\"id\":\"t\",\"type\":\"error\",\"error\":{\"code\":\"invalid_format\",\"message\":\"Invalid data format.\"}}");
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  static final String INVALID_FORMAT = "{\"type\":\"error\",\"error\":{\"code\":\"invalid_format\",\"message\":\"Invalid data format.\"}}";
+
+  static String internalHello(String id, String random, String token, String backendUrl) {
+    return """
+        {"id":"%s","type":"hello","hello":{"version":"1.0","features":["internal-incall"],
+         "auth":{"type":"internal","params":{"random":"%s","token":"%s","backend":"%s"}}}}"""
+        .formatted(id, random, token, backendUrl);
+  }
+
+  private static String helloWithVersion(String id, String version, String params) {
+    return """
+        {"id":"%s","type":"hello","hello":{"version":"%s","auth":{"url":"%s","params":%s}}}"""
+        .formatted(id, version, backend.authUrl(), params);
+  }
+
+  /** An error answer to the hello with that id: whatever the code, it says something. */
+  private static void assertHelloFailed(JsonNode frame, String id) {
+    assertEquals(id, frame.path("id").asText(), frame.toString());
+    assertFalse(frame.path("error").path("code").asText().isEmpty(), frame.toString());
+    assertFalse(frame.path("error").path("message").asText().isEmpty(), frame.toString());
+  }
+
+  private static int prefixLength(String recipient) {
+    return messageOfLength(recipient, 0).length();
+  }
+
+  /** A message to {@code recipient} padded to exactly {@code length} bytes (0: the unpadded frame). */
+  private static String messageOfLength(String recipient, int length) {
+    String prefix = "{\"type\":\"message\",\"message\":{\"recipient\":{\"type\":\"session\",\"sessionid\":\"" + recipient + "\"},\"data\":{\"pad\":\"";
+    String suffix = "\"}}}";
+    if (length == 0) {
+      return prefix;
+    }
+    return prefix + "x".repeat(length - prefix.length() - suffix.length()) + suffix;
+  }
+
   private static List<String> strings(JsonNode array) {
-    return java.util.stream.StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
+    return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
   }
 }

@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.roomcluster.room.RoomEntity;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -87,9 +91,28 @@ final class SignalingServerFixture implements AutoCloseable {
               .toCompletableFuture()
               .get(10, TimeUnit.SECONDS);
       resumeWindow = config.getDuration("roomcluster.sessions.resume-window");
+      warmUp();
     } catch (Exception | Error e) {
       ActorTestKit.shutdown(system);
       throw e;
+    }
+  }
+
+  /**
+   * The first WebSocket of a JVM is slow (class loading, JIT); tests with sub-second deadlines
+   * must not pay for it.
+   */
+  private void warmUp() {
+    try (TestClient client = TestClient.connect(uri("ws", "/spreed"), "warm-up")) {
+      client.expect("welcome");
+    }
+    try {
+      HttpClient.newHttpClient()
+          .send(HttpRequest.newBuilder(uri("http", "/api/v1/welcome")).build(), HttpResponse.BodyHandlers.discarding());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -104,8 +127,17 @@ final class SignalingServerFixture implements AutoCloseable {
           loglevel = INFO
           actor {
             provider = cluster
+            # Everything that may cross nodes (room commands and replies, node-to-node delivery,
+            # replicated session records) is serialized as if it did. Exempt: the node-local
+            # protocols that never leave the node (WebSocket stream -> connection actor -> session
+            # actor; a node's session directory actor, which talks to its local replicator) and
+            # the persistence testkit's own child props (java.lang.Class).
             serialize-messages = on
-            no-serialization-verification-needed-class-prefix = ["org.apache.pekko.", "java.lang.Class"]
+            no-serialization-verification-needed-class-prefix = [
+              "org.apache.pekko.", "java.lang.Class",
+              "io.roomcluster.gateway.ws.", "io.roomcluster.gateway.session.ClientSession$",
+              "io.roomcluster.gateway.cluster.SessionDirectory$"
+            ]
           }
           remote.artery.canonical { hostname = "127.0.0.1", port = 0 }
           cluster.jmx.multi-mbeans-in-same-jvm = on
@@ -234,10 +266,6 @@ final class SignalingServerFixture implements AutoCloseable {
     } finally {
       ActorTestKit.shutdown(system, Duration.ofSeconds(20));
     }
-  }
-
-  static ObjectNode object() {
-    return TestClient.MAPPER.createObjectNode();
   }
 
   /** Polls {@code condition} until it holds; fails after {@code timeout}. */

@@ -23,13 +23,13 @@ import java.util.concurrent.TimeoutException;
  * A WebSocket client as a Talk client would be: sends text frames, collects the received text
  * frames (one JSON message each) in arrival order, and notices when the server closes.
  */
-final class TestClient implements AutoCloseable {
+public final class TestClient implements AutoCloseable {
 
-  static final Duration TIMEOUT = Duration.ofSeconds(5);
-  static final ObjectMapper MAPPER = new ObjectMapper();
+  public static final Duration TIMEOUT = Duration.ofSeconds(5);
+  public static final ObjectMapper MAPPER = new ObjectMapper();
 
   /** How the connection ended: a close frame (status code), or an error (abrupt end). */
-  record Closed(int statusCode, String reason, Throwable error) {}
+  public record Closed(int statusCode, String reason, Throwable error) {}
 
   private final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
   private final CompletableFuture<Closed> closed = new CompletableFuture<>();
@@ -50,15 +50,15 @@ final class TestClient implements AutoCloseable {
     }
   }
 
-  static TestClient connect(URI uri, String name) {
+  public static TestClient connect(URI uri, String name) {
     return new TestClient(uri, name);
   }
 
-  String name() {
+  public String name() {
     return name;
   }
 
-  void send(String json) {
+  public void send(String json) {
     try {
       socket.sendText(json, true).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException | ExecutionException | TimeoutException e) {
@@ -67,7 +67,7 @@ final class TestClient implements AutoCloseable {
   }
 
   /** Sends a frame the server may refuse by closing: failures to send are not errors here. */
-  void sendIgnoringFailure(String text) {
+  public void sendIgnoringFailure(String text) {
     try {
       socket.sendText(text, true).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
@@ -78,7 +78,7 @@ final class TestClient implements AutoCloseable {
   }
 
   /** The next frame, within {@link #TIMEOUT}. */
-  JsonNode next() {
+  public JsonNode next() {
     try {
       JsonNode frame = frames.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       if (frame == null) {
@@ -92,21 +92,21 @@ final class TestClient implements AutoCloseable {
   }
 
   /** The next frame, which must be of that type. */
-  JsonNode expect(String type) {
+  public JsonNode expect(String type) {
     JsonNode frame = next();
     assertEquals(type, frame.path("type").asText(), name + ": expected a '" + type + "' frame, got " + frame);
     return frame;
   }
 
   /** The next frame, which must equal {@code expectedJson} exactly (no field more or less). */
-  JsonNode expectFrame(String expectedJson) {
+  public JsonNode expectFrame(String expectedJson) {
     JsonNode frame = next();
     assertEquals(json(expectedJson), frame, name + ": unexpected frame");
     return frame;
   }
 
   /** No frame arrives within {@code quiet}. */
-  void expectNothing(Duration quiet) {
+  public void expectNothing(Duration quiet) {
     try {
       JsonNode frame = frames.poll(quiet.toMillis(), TimeUnit.MILLISECONDS);
       if (frame != null) {
@@ -119,7 +119,7 @@ final class TestClient implements AutoCloseable {
   }
 
   /** The server ends the connection within {@link #TIMEOUT}; no frame is left unread. */
-  Closed expectClosed() {
+  public Closed expectClosed() {
     try {
       Closed how = closed.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       if (!frames.isEmpty()) {
@@ -133,7 +133,7 @@ final class TestClient implements AutoCloseable {
     }
   }
 
-  boolean isClosed() {
+  public boolean isClosed() {
     return closed.isDone();
   }
 
@@ -160,7 +160,7 @@ final class TestClient implements AutoCloseable {
     return name;
   }
 
-  static JsonNode json(String json) {
+  public static JsonNode json(String json) {
     try {
       return MAPPER.readTree(json);
     } catch (IOException e) {

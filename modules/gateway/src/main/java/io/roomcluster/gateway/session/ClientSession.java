@@ -395,7 +395,7 @@ public final class ClientSession {
   }
 
   private void send(String json) {
-    if (connection != null) {
+    if (connection != null && connection.isOpen()) {
       connection.send(json);
       return;
     }

@@ -198,7 +198,20 @@ public final class ClientConnection {
   private Behavior<Command> helloTimedOut() {
     connection.send(ServerMessage.bye(null, "hello_timeout").toJson());
     connection.close();
-    return Behaviors.same();
+    return closing();
+  }
+
+  /** After a server-side bye: nothing the client still sends counts (no late hello). */
+  private Behavior<Command> closing() {
+    return Behaviors.receive(Command.class)
+        .onMessage(Frame.class, frame -> {
+          frame.ackTo().tell(Ack.INSTANCE);
+          return Behaviors.same();
+        })
+        .onMessage(StreamCompleted.class, c -> Behaviors.stopped())
+        .onMessage(StreamFailed.class, c -> Behaviors.stopped())
+        .onAnyMessage(m -> Behaviors.same())
+        .build();
   }
 
   /** A valid message, or null after the protocol error was sent (the connection stays open). */

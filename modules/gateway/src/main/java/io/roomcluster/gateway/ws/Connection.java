@@ -1,9 +1,26 @@
 package io.roomcluster.gateway.ws;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.typed.ActorRef;
 
-/** One live WebSocket as a session sees it: where to write, and an id to tell connections apart. */
-public record Connection(long id, ActorRef<Outbound> out, String remoteAddress) {
+/**
+ * One live WebSocket as a session sees it: where to write, and an id to tell connections apart.
+ * {@code open} turns false the moment the outbound stream ends, before the session hears of the
+ * close, so that frames in that gap are queued for a resume instead of being lost.
+ */
+public record Connection(long id, ActorRef<Outbound> out, String remoteAddress, AtomicBoolean open) {
+
+  public Connection(long id, ActorRef<Outbound> out, String remoteAddress) {
+    this(id, out, remoteAddress, new AtomicBoolean(true));
+  }
+
+  public boolean isOpen() {
+    return open.get();
+  }
+
+  void closed() {
+    open.set(false);
+  }
 
   public void send(String json) {
     out.tell(new Outbound.Frame(json));

@@ -119,6 +119,7 @@ public final class WebSocketRoute extends AllDirectives {
                 (notUsed, done) -> {
                   done.whenComplete(
                       (ok, failure) -> {
+                        connection.closed();
                         if (failure instanceof BufferOverflowException) {
                           metrics.slowClientDisconnect();
                         }
@@ -126,6 +127,35 @@ public final class WebSocketRoute extends AllDirectives {
                   return notUsed;
                 });
     return Flow.fromSinkAndSourceCoupled(inbound, frames);
+  }
+
+  /**
+   * UTF-8 size of {@code text} (the limit is in bytes, like the reference's), computed only when
+   * the character count leaves it in doubt; capped just above {@code limit}.
+   */
+  static int utf8Length(CharSequence text, int limit) {
+    int chars = text.length();
+    if (chars > limit) {
+      return chars;
+    }
+    if ((long) chars * 3 <= limit) {
+      return chars; // even all 3-byte characters would fit: the exact size does not matter
+    }
+    int bytes = 0;
+    for (int i = 0; i < chars && bytes <= limit; i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        bytes += 1;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c)) {
+        bytes += 4;
+        i++;
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
   }
 
   /** The whole text of a frame, empty for binary frames (ignored, as by the reference). */
@@ -136,7 +166,7 @@ public final class WebSocketRoute extends AllDirectives {
     TextMessage text = message.asTextMessage();
     if (text.isStrict()) {
       String strict = text.getStrictText();
-      return strict.length() > limit
+      return utf8Length(strict, limit) > limit
           ? CompletableFuture.failedFuture(new FrameTooLarge(limit))
           : CompletableFuture.completedFuture(Optional.of(strict));
     }
@@ -144,7 +174,7 @@ public final class WebSocketRoute extends AllDirectives {
         .runFold(
             new StringBuilder(),
             (buffer, part) -> {
-              if (buffer.length() + part.length() > limit) {
+              if (utf8Length(buffer, limit) + utf8Length(part, limit) > limit) {
                 throw new FrameTooLarge(limit);
               }
               return buffer.append(part);
