@@ -1,0 +1,241 @@
+package io.roomcluster.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.roomcluster.gateway.TestClient;
+import io.roomcluster.room.Participant;
+import io.roomcluster.room.RoomEntity;
+import io.roomcluster.room.RoomId;
+import io.roomcluster.room.RoomSnapshot;
+import io.roomcluster.server.LocalCluster.Connected;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Three real nodes on real Cassandra: sessions on different nodes share rooms, messages and
+ * backend requests cross nodes, a session resumes on another node, a room survives the graceful
+ * stop of the node hosting it. The node-stopping test runs last.
+ */
+@ExtendWith(CassandraFixture.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+
+  private static final Duration QUIET = Duration.ofMillis(700);
+  private LocalCluster cluster;
+
+  @BeforeAll
+  void startCluster() {
+    cluster = new LocalCluster(3, "");
+    cluster.startAll();
+  }
+
+  @AfterAll
+  void stopCluster() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void sessionsOnDifferentNodesShareARoomAndEveryRecipientTypeCrossesNodes() {
+    Connected alice = cluster.hello(0, "alice");
+    Connected bob = cluster.hello(1, "bob");
+    alice.join("cross");
+    alice.client().expect("event"); // own join
+    bob.join("cross");
+    JsonNode others = bob.client().expect("event").path("event");
+    assertEquals(alice.sessionId(), others.path("join").get(0).path("sessionid").asText(), "bob learns alice is there");
+    assertEquals(bob.sessionId(), bob.client().expect("event").path("event").path("join").get(0).path("sessionid").asText());
+    assertEquals(bob.sessionId(), alice.client().expect("event").path("event").path("join").get(0).path("sessionid").asText(),
+        "alice, on another node, sees bob join");
+
+    alice.messageTo("{\"type\":\"session\",\"sessionid\":\"" + bob.sessionId() + "\"}", "{\"n\":1}");
+    assertRelayed(bob.client(), "session", alice, "{\"n\":1}");
+    alice.messageTo("{\"type\":\"user\",\"userid\":\"bob\"}", "{\"n\":2}");
+    assertRelayed(bob.client(), "user", alice, "{\"n\":2}");
+    bob.messageTo("{\"type\":\"room\"}", "{\"n\":3}");
+    assertRelayed(alice.client(), "room", bob, "{\"n\":3}");
+
+    // Nextcloud posts to the third node: both clients, on the two others, hear it.
+    var response = cluster.backendRequest(2, "cross",
+        "{\"type\":\"incall\",\"incall\":{\"incall\":7,\"changed\":[{\"inCall\":7,\"sessionId\":\"nc-alice\"},"
+            + "{\"inCall\":7,\"sessionId\":\"nc-bob\"}],\"users\":[{\"inCall\":7,\"sessionId\":\"nc-alice\"},{\"inCall\":7,\"sessionId\":\"nc-bob\"}]}}");
+    assertEquals(200, response.statusCode(), response.body());
+    for (Connected c : new Connected[] {alice, bob}) {
+      JsonNode update = c.client().expect("event").path("event");
+      assertEquals("participants", update.path("target").asText());
+      assertEquals(2, update.path("update").path("users").size(), c.user() + " got the mapped users");
+    }
+    alice.messageTo("{\"type\":\"call\"}", "{\"n\":4}");
+    assertRelayed(bob.client(), "call", alice, "{\"n\":4}");
+    alice.client().expectNothing(QUIET);
+    alice.client().close();
+    bob.client().close();
+  }
+
+  @Test
+  @Order(2)
+  void aSessionResumesOnAnotherNodeWithItsQueueAndPeersSeeNoLeave() {
+    Connected alice = cluster.hello(0, "alice2");
+    Connected bob = cluster.hello(1, "bob2");
+    alice.join("resume");
+    alice.client().expect("event");
+    bob.join("resume");
+    bob.client().expect("event");
+    bob.client().expect("event");
+    alice.client().expect("event");
+
+    alice.client().close();
+    LocalCluster.sleep(300); // the server notices the closed socket
+    bob.messageTo("{\"type\":\"session\",\"sessionid\":\"" + alice.sessionId() + "\"}", "{\"queued\":1}");
+    bob.messageTo("{\"type\":\"room\"}", "{\"queued\":2}");
+
+    TestClient again = TestClient.connect(cluster.webSocket(2), "alice2-again@node2");
+    again.expect("welcome");
+    again.send("{\"id\":\"r\",\"type\":\"hello\",\"hello\":{\"version\":\"1.0\",\"resumeid\":\"" + alice.resumeId() + "\"}}");
+    JsonNode hello = again.expect("hello").path("hello");
+    assertEquals(alice.sessionId(), hello.path("sessionid").asText(), "same session after resuming on another node");
+    assertEquals("{\"queued\":1}", again.expect("message").path("message").path("data").toString());
+    assertEquals("{\"queued\":2}", again.expect("message").path("message").path("data").toString());
+    bob.client().expectNothing(QUIET); // no leave, no join
+
+    bob.messageTo("{\"type\":\"session\",\"sessionid\":\"" + alice.sessionId() + "\"}", "{\"after\":1}");
+    assertEquals("{\"after\":1}", again.expect("message").path("message").path("data").toString());
+    bob.messageTo("{\"type\":\"room\"}", "{\"after\":2}");
+    assertEquals("{\"after\":2}", again.expect("message").path("message").path("data").toString());
+    again.send("{\"type\":\"message\",\"message\":{\"recipient\":{\"type\":\"room\"},\"data\":{\"back\":true}}}");
+    assertEquals("{\"back\":true}", bob.client().expect("message").path("message").path("data").toString());
+    again.close();
+    bob.client().close();
+  }
+
+  @Test
+  @Order(3)
+  void measuresSameNodeAndCrossNodeLatency() {
+    Connected a = cluster.hello(0, "lat-a");
+    Connected sameNode = cluster.hello(0, "lat-b");
+    Connected otherNode = cluster.hello(1, "lat-c");
+    String same = latency(a, sameNode, 300);
+    String cross = latency(a, otherNode, 300);
+    System.out.printf("cluster latency (300 msgs, in-JVM nodes): same-node %s; cross-node %s%n", same, cross);
+    a.client().close();
+    sameNode.client().close();
+    otherNode.client().close();
+  }
+
+  private static String latency(Connected from, Connected to, int count) {
+    long[] nanos = new long[count];
+    for (int i = 0; i < count; i++) {
+      long start = System.nanoTime();
+      from.messageTo("{\"type\":\"session\",\"sessionid\":\"" + to.sessionId() + "\"}", "{\"i\":" + i + "}");
+      assertEquals(i, to.client().expect("message").path("message").path("data").path("i").asInt());
+      nanos[i] = System.nanoTime() - start;
+    }
+    Arrays.sort(nanos);
+    return String.format("p50 %.2f ms, p99 %.2f ms", nanos[count / 2] / 1e6, nanos[count * 99 / 100] / 1e6);
+  }
+
+  @Test
+  @Order(10)
+  void aRoomSurvivesTheGracefulStopOfTheNodeHostingIt() {
+    // A room hosted by node 2, members connected to nodes 0 and 1.
+    String token = roomHostedBy(2);
+    Connected alice = cluster.hello(0, "alice3");
+    Connected bob = cluster.hello(1, "bob3");
+    alice.join(token);
+    alice.client().expect("event");
+    bob.join(token);
+    bob.client().expect("event");
+    bob.client().expect("event");
+    alice.client().expect("event");
+    alice.client().send("{\"type\":\"transient\",\"transient\":{\"type\":\"set\",\"key\":\"topic\",\"value\":\"kept\"}}");
+    alice.client().expect("transient");
+    bob.client().expect("transient");
+    assertEquals(200, cluster.backendRequest(0, token,
+        "{\"type\":\"incall\",\"incall\":{\"incall\":3,\"changed\":[{\"inCall\":3,\"sessionId\":\"nc-bob3\"}],\"users\":[{\"inCall\":3,\"sessionId\":\"nc-bob3\"}]}}").statusCode());
+    alice.client().expect("event");
+    bob.client().expect("event");
+    RoomSnapshot before = state(cluster.node(0), token);
+
+    long stopStart = System.nanoTime();
+    cluster.stop(2);
+    System.out.printf("graceful stop of the hosting node took %d ms%n", (System.nanoTime() - stopStart) / 1_000_000);
+
+    long activation = System.nanoTime();
+    RoomSnapshot after = state(cluster.node(0), token);
+    System.out.printf("room re-activation from Cassandra on a surviving node: %d ms%n", (System.nanoTime() - activation) / 1_000_000);
+    assertEquals(before, after, "the room recovered on another node exactly as it was");
+    Participant bobThere = after.participant(bob.sessionId());
+    assertEquals(3, bobThere.inCall());
+    assertEquals("\"kept\"", after.transientData().get("topic").value().toString());
+
+    // Members keep receiving events and messages through the room's new home.
+    alice.messageTo("{\"type\":\"room\"}", "{\"still\":\"here\"}");
+    assertEquals("{\"still\":\"here\"}", bob.client().expect("message").path("message").path("data").toString());
+    assertEquals(200, cluster.backendRequest(1, token, "{\"type\":\"message\",\"message\":{\"data\":{\"chat\":1}}}").statusCode());
+    assertEquals("message", alice.client().expect("event").path("event").path("type").asText());
+    assertEquals("message", bob.client().expect("event").path("event").path("type").asText());
+    alice.client().close();
+    bob.client().close();
+  }
+
+  private String roomHostedBy(int node) {
+    for (int i = 0; i < 200; i++) {
+      String token = "moving-" + i;
+      state(cluster.node(0), token); // starts the entity on whichever node owns its shard
+      if (hosts(cluster.node(node), token)) {
+        return token;
+      }
+    }
+    throw new AssertionError("no room token landed on node " + node);
+  }
+
+  private static boolean hosts(ActorSystem<?> node, String token) {
+    String entityId = new RoomId("nc", token).entityId();
+    CurrentShardRegionState state =
+        AskPattern.<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery, CurrentShardRegionState>ask(
+                ClusterSharding.get(node).shardState(),
+                replyTo -> new GetShardRegionState(RoomEntity.ENTITY_TYPE_KEY, replyTo),
+                Duration.ofSeconds(5),
+                node.scheduler())
+            .toCompletableFuture()
+            .orTimeout(10, TimeUnit.SECONDS)
+            .join();
+    return state.getShards().stream().anyMatch(shard -> shard.getEntityIds().contains(entityId));
+  }
+
+  private static RoomSnapshot state(ActorSystem<?> node, String token) {
+    return ClusterSharding.get(node)
+        .entityRefFor(RoomEntity.ENTITY_TYPE_KEY, new RoomId("nc", token).entityId())
+        .ask(RoomEntity.GetState::new, Duration.ofSeconds(15))
+        .toCompletableFuture()
+        .orTimeout(20, TimeUnit.SECONDS)
+        .join();
+  }
+
+  private static void assertRelayed(TestClient to, String senderType, Connected from, String data) {
+    JsonNode message = to.expect("message").path("message");
+    assertEquals(senderType, message.path("sender").path("type").asText());
+    assertEquals(from.sessionId(), message.path("sender").path("sessionid").asText());
+    assertEquals(from.user(), message.path("sender").path("userid").asText());
+    assertEquals(data, message.path("data").toString());
+  }
+
+}
