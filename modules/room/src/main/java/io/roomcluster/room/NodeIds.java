@@ -1,5 +1,6 @@
 package io.roomcluster.room;
 
+import java.util.Collection;
 import org.apache.pekko.cluster.UniqueAddress;
 
 /**
@@ -19,5 +20,17 @@ public final class NodeIds {
   public static String addressOf(String nodeId) {
     int hash = nodeId.lastIndexOf('#');
     return hash < 0 ? nodeId : nodeId.substring(0, hash);
+  }
+
+  /**
+   * Whether {@code nodeId} is one of {@code nodeIds} (node incarnations with uid). An id without
+   * uid (older records) matches any incarnation at its address.
+   */
+  public static boolean isAmong(String nodeId, Collection<String> nodeIds) {
+    if (nodeIds.contains(nodeId)) {
+      return true;
+    }
+    return nodeId.indexOf('#') < 0
+        && nodeIds.stream().anyMatch(id -> addressOf(id).equals(nodeId));
   }
 }

@@ -17,8 +17,9 @@ import java.util.Set;
  * @param mute mute imposed by a moderator
  * @param connected whether the session currently has a live connection (it may be waiting for a
  *     resume)
- * @param node address of the node holding (or last holding) the connection, e.g. {@code
- *     pekko://roomcluster@127.0.0.1:25520}; events are fanned out once per node
+ * @param node the node incarnation holding (or last holding) the connection ({@link NodeIds},
+ *     e.g. {@code pekko://roomcluster@127.0.0.1:25520#-4711}); events are fanned out once per
+ *     node, and participants of a node that left the cluster are reaped
  * @param user auth user data from the backend (may be {@code null})
  * @param features client features from its hello
  */

@@ -29,6 +29,8 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
@@ -36,13 +38,16 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
+import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventHandlerBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
  * One conversation: the single writer of its state, event-sourced and cluster-sharded by {@link
@@ -57,7 +62,14 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * connected but quiet sessions must stay. The entity passivates itself when its room becomes
  * empty (last participant left, or deleted), and an empty room that was only woken up (e.g. by
  * {@link GetState}) stops after {@code roomcluster.room.passivate-empty-after} of inactivity. All
- * state is in the journal, so a stopped room loses nothing.
+ * state is in the journal, so a stopped room loses nothing. Sharding remembers the running rooms
+ * (in the journal), so a room whose node crashed restarts on another node by itself.
+ *
+ * <p>Reaping: a participant's {@code node} that is not a current cluster member (crashed, downed,
+ * left) gets a timer of {@code roomcluster.room.reap-disconnected-after}; then every participant
+ * still recorded at that node leaves, as with {@link Leave}. Sessions that resumed elsewhere
+ * meanwhile moved with {@link SetConnection} and stay. The nodes are checked after recovery, when
+ * a participant joins or moves, and when the cluster removes a member ({@link ClusterMembership}).
  */
 public final class RoomEntity
     extends EventSourcedBehaviorWithEnforcedReplies<RoomEntity.Command, RoomEvent, RoomState> {
@@ -88,6 +100,15 @@ public final class RoomEntity
   }
 
   public record Leave(String sessionId, ActorRef<StatusReply<Done>> replyTo)
+      implements StatusReplyCommand<Done> {}
+
+  /**
+   * {@link Leave}, but only while the session is recorded at {@code node} ({@link NodeIds}): a
+   * session expiring on its node must not remove a participant that resumed elsewhere meanwhile.
+   * An unknown session, or one at another node, is acknowledged without an event (for an expiring
+   * session, "already gone" is fine).
+   */
+  public record LeaveIfAt(String sessionId, String node, ActorRef<StatusReply<Done>> replyTo)
       implements StatusReplyCommand<Done> {}
 
   /** @param inCall in-call flags, 0..15 (bits 1 in call, 2 audio, 4 video, 8 phone) */
@@ -177,6 +198,12 @@ public final class RoomEntity
   /** Internal: the receive timeout, passivates an idle empty room. */
   enum IdleCheck implements Command { INSTANCE }
 
+  /** Internal: the cluster removed this node incarnation ({@link NodeIds}), from MemberRemoved. */
+  record NodeRemoved(String node) implements Command {}
+
+  /** Internal: the reap timer of a departed node fired. */
+  record ReapNode(String node) implements Command {}
+
   // ---- replies --------------------------------------------------------------------------------
 
   /**
@@ -204,16 +231,33 @@ public final class RoomEntity
   // ---- wiring ---------------------------------------------------------------------------------
 
   /**
-   * Registers the room entity type with Cluster Sharding on this node. Automatic passivation is
-   * off (see the class comment); the shard stops a passivating room with {@link Stop}.
+   * Registers the room entity type with Cluster Sharding on this node (see {@link
+   * #shardingSettings}); the shard stops a passivating room with {@link Stop}.
    */
   public static void init(ActorSystem<?> system, RoomEventPublisher publisher) {
     RoomSettings settings = RoomSettings.fromConfig(system.settings().config());
+    ClusterMembership membership = ClusterMembership.of(system);
     ClusterSharding.get(system).init(
         Entity.of(ENTITY_TYPE_KEY, ctx -> create(RoomId.fromEntityId(ctx.getEntityId()),
-                publisher, settings, Clock.systemUTC(), Optional.of(ctx.getShard())))
+                publisher, settings, Clock.systemUTC(), membership, Optional.of(ctx.getShard())))
             .withStopMessage(Stop.INSTANCE)
-            .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
+            .withSettings(shardingSettings(system)));
+  }
+
+  /**
+   * No automatic passivation: a quiet room with connected sessions must stay (see the class
+   * comment). Remember entities: a room hosted on a crashed node restarts on another node by
+   * itself and reaps the crashed node's participants, even if nobody talks to it. The
+   * eventsourced store keeps the remembered ids in the journal, so they survive a full cluster
+   * restart; set here rather than only in reference.conf, whose merge order is the classpath's. A
+   * passivated room is dropped from the remembered set.
+   */
+  static ClusterShardingSettings shardingSettings(ActorSystem<?> system) {
+    return ClusterShardingSettings.create(system)
+        .withNoPassivationStrategy()
+        .withRememberEntities(true)
+        .withRememberEntitiesStoreMode(
+            ClusterShardingSettings.rememberEntitiesStoreModeEventSourced());
   }
 
   /** How edge code addresses a room (never cache the {@code ActorRef} behind it). */
@@ -223,33 +267,44 @@ public final class RoomEntity
 
   /**
    * @param clock the time source of transient TTLs (injectable for tests)
+   * @param membership which nodes are alive, for reaping ({@link ClusterMembership#of} in a
+   *     cluster; injectable for tests)
    * @param shard where to send {@link ClusterSharding.Passivate}; empty outside sharding
    */
   public static Behavior<Command> create(RoomId roomId, RoomEventPublisher publisher,
-      RoomSettings settings, Clock clock, Optional<ActorRef<ClusterSharding.ShardCommand>> shard) {
-    return Behaviors.setup(context -> {
+      RoomSettings settings, Clock clock, ClusterMembership membership,
+      Optional<ActorRef<ClusterSharding.ShardCommand>> shard) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
       context.setReceiveTimeout(settings.passivateEmptyAfter(), IdleCheck.INSTANCE);
-      return new RoomEntity(context, roomId, publisher, settings, clock, shard);
-    });
+      membership.subscribeToRemovals(context.messageAdapter(ClusterEvent.MemberRemoved.class,
+          removed -> new NodeRemoved(NodeIds.of(removed.member().uniqueAddress()))));
+      return new RoomEntity(context, timers, roomId, publisher, settings, clock, membership,
+          shard);
+    }));
   }
 
   private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
   private final RoomId roomId;
   private final RoomEventPublisher publisher;
   private final RoomSettings settings;
   private final Clock clock;
+  private final ClusterMembership membership;
   private final Optional<ActorRef<ClusterSharding.ShardCommand>> shard;
   private final EventHandler<RoomState, RoomEvent> eventHandler = buildEventHandler();
 
-  private RoomEntity(ActorContext<Command> context, RoomId roomId, RoomEventPublisher publisher,
-      RoomSettings settings, Clock clock, Optional<ActorRef<ClusterSharding.ShardCommand>> shard) {
+  private RoomEntity(ActorContext<Command> context, TimerScheduler<Command> timers, RoomId roomId,
+      RoomEventPublisher publisher, RoomSettings settings, Clock clock,
+      ClusterMembership membership, Optional<ActorRef<ClusterSharding.ShardCommand>> shard) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), roomId.entityId()),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
     this.context = context;
+    this.timers = timers;
     this.roomId = roomId;
     this.publisher = Objects.requireNonNull(publisher, "publisher");
     this.settings = settings;
     this.clock = clock;
+    this.membership = Objects.requireNonNull(membership, "membership");
     this.shard = shard;
   }
 
@@ -261,6 +316,15 @@ public final class RoomEntity
   @Override
   public RetentionCriteria retentionCriteria() {
     return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
+  }
+
+  @Override
+  public SignalHandler<RoomState> signalHandler() {
+    // Covers a room (re)started after its participants' node is gone, e.g. a remembered room
+    // restarted elsewhere after a crash: no MemberRemoved will come for that node any more.
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), state -> scheduleReaping(state, null))
+        .build();
   }
 
   // ---- command handlers, one table per phase --------------------------------------------------
@@ -276,7 +340,10 @@ public final class RoomEntity
     builder.forAnyState()
         .onCommand(GetState.class, (state, cmd) -> Effect().reply(cmd.replyTo(), snapshot(state)))
         .onCommand(Stop.class, cmd -> Effect().stop().thenNoReply())
-        .onCommand(IdleCheck.class, this::onIdleCheck);
+        .onCommand(IdleCheck.class, this::onIdleCheck)
+        .onCommand(NodeRemoved.class, (state, cmd) -> Effect().none()
+            .thenRun(() -> scheduleReaping(state, cmd.node()))
+            .thenNoReply());
 
     // Join and UpdateProperties activate the room. Everything else sees a room without
     // participants: unknown sessions, nothing to update; and there is nothing to delete.
@@ -285,6 +352,7 @@ public final class RoomEntity
         .onCommand(UpdateProperties.class, cmd -> updateProperties(NEW_ROOM, cmd))
         .onCommand(DeleteRoom.class, cmd -> Effect().reply(cmd.replyTo(), StatusReply.ack()))
         .onCommand(Leave.class, cmd -> leave(NEW_ROOM, cmd))
+        .onCommand(LeaveIfAt.class, cmd -> leaveIfAt(NEW_ROOM, cmd))
         .onCommand(SetInCall.class, cmd -> setInCall(NEW_ROOM, cmd))
         .onCommand(SetInCallAll.class, cmd -> setInCallAll(NEW_ROOM, cmd))
         .onCommand(ChangePermissions.class, cmd -> changePermissions(NEW_ROOM, cmd))
@@ -294,11 +362,13 @@ public final class RoomEntity
         .onCommand(RemoveTransient.class, cmd -> removeTransient(NEW_ROOM, cmd))
         .onCommand(SetConnection.class, cmd -> setConnection(NEW_ROOM, cmd))
         .onCommand(RelayToRoom.class, cmd -> relayToRoom(NEW_ROOM, cmd))
-        .onCommand(Broadcast.class, cmd -> Effect().noReply());
+        .onCommand(Broadcast.class, cmd -> Effect().noReply())
+        .onCommand(ReapNode.class, cmd -> Effect().noReply());
 
     builder.forStateType(ActiveRoom.class)
         .onCommand(Join.class, this::join)
         .onCommand(Leave.class, this::leave)
+        .onCommand(LeaveIfAt.class, this::leaveIfAt)
         .onCommand(SetInCall.class, this::setInCall)
         .onCommand(SetInCallAll.class, this::setInCallAll)
         .onCommand(ChangePermissions.class, this::changePermissions)
@@ -310,12 +380,14 @@ public final class RoomEntity
         .onCommand(SetConnection.class, this::setConnection)
         .onCommand(DeleteRoom.class, this::deleteRoom)
         .onCommand(RelayToRoom.class, this::relayToRoom)
-        .onCommand(Broadcast.class, this::broadcast);
+        .onCommand(Broadcast.class, this::broadcast)
+        .onCommand(ReapNode.class, this::reapNode);
 
     // An explicit error (rather than unhandled) spares the asker a timeout.
     builder.forStateType(DeletedRoom.class)
         .onCommand(RelayToRoom.class, cmd -> Effect().noReply())
         .onCommand(Broadcast.class, cmd -> Effect().noReply())
+        .onCommand(ReapNode.class, cmd -> Effect().noReply()) // never reap a deleted room
         .onCommand(cmd -> cmd instanceof StatusReplyCommand<?>,
             cmd -> reject((StatusReplyCommand<?>) cmd, "room " + roomId + " was deleted"));
 
@@ -369,16 +441,29 @@ public final class RoomEntity
     if (room.participant(cmd.sessionId()) == null) {
       return reject(cmd, unknownSession(cmd.sessionId()));
     }
+    return persist(room, leaveEvents(room, cmd.sessionId(), clock.millis()), cmd.replyTo(),
+        after -> Done.getInstance());
+  }
+
+  private ReplyEffect<RoomEvent, RoomState> leaveIfAt(ActiveRoom room, LeaveIfAt cmd) {
+    Participant p = room.participant(cmd.sessionId());
+    boolean stillThere = p != null && cmd.node() != null && cmd.node().equals(p.node());
+    List<RoomEvent> events =
+        stillThere ? leaveEvents(room, cmd.sessionId(), clock.millis()) : List.of();
+    return persist(room, events, cmd.replyTo(), after -> Done.getInstance());
+  }
+
+  /** The events of a session's leave; shared by {@link Leave}, {@link LeaveIfAt} and reaping. */
+  private static List<RoomEvent> leaveEvents(ActiveRoom room, String sessionId, long now) {
     List<RoomEvent> events = new ArrayList<>(2);
-    String sessionKey = ActiveRoom.SESSION_DATA_PREFIX + cmd.sessionId();
-    long now = clock.millis();
+    String sessionKey = ActiveRoom.SESSION_DATA_PREFIX + sessionId;
     TransientEntry sessionData = room.transientEntry(sessionKey, now);
     if (sessionData != null && room.participants().size() > 1) {
       // tell the others; when the last one leaves, all transient data goes silently
       events.add(new TransientRemoved(sessionKey, sessionData.value(), now));
     }
-    events.add(new ParticipantLeft(cmd.sessionId()));
-    return persist(room, events, cmd.replyTo(), after -> Done.getInstance());
+    events.add(new ParticipantLeft(sessionId));
+    return events;
   }
 
   private ReplyEffect<RoomEvent, RoomState> setInCall(ActiveRoom room, SetInCall cmd) {
@@ -548,6 +633,63 @@ public final class RoomEntity
         .thenNoReply();
   }
 
+  /**
+   * Every participant still recorded at the departed node leaves (one persist for all). The node
+   * is checked once more: one whose membership had not reached this node yet when its session
+   * joined has shown up by now.
+   */
+  private ReplyEffect<RoomEvent, RoomState> reapNode(ActiveRoom room, ReapNode cmd) {
+    List<String> ghosts = room.participants().values().stream()
+        .filter(p -> cmd.node().equals(p.node()))
+        .map(Participant::sessionId)
+        .toList();
+    if (ghosts.isEmpty()) {
+      return Effect().noReply(); // resumed elsewhere or left meanwhile
+    }
+    if (NodeIds.isAmong(cmd.node(), membership.aliveNodes())) {
+      context.getLog().info("room {}: node {} is a member after all, keeping sessions {}",
+          roomId, cmd.node(), ghosts);
+      return Effect().noReply();
+    }
+    context.getLog().info("room {}: node {} left the cluster, sessions {} did not resume "
+        + "elsewhere within {}; they leave", roomId, cmd.node(), ghosts,
+        settings.reapDisconnectedAfter());
+    List<RoomEvent> events = new ArrayList<>();
+    ActiveRoom rest = room;
+    long now = clock.millis();
+    for (String sessionId : ghosts) {
+      for (RoomEvent event : leaveEvents(rest, sessionId, now)) {
+        events.add(event);
+        rest = (ActiveRoom) eventHandler.apply(rest, event); // a leave keeps the room active
+      }
+    }
+    return persistAndPublish(room, events).thenNoReply();
+  }
+
+  /**
+   * Starts a reap timer (key: the node id) for each node that holds participants and is not a
+   * current member, or is {@code removedNode} (the cluster state may lag behind the event).
+   * Participants without a node are left alone. A running timer is kept, so repeated checks do not
+   * postpone the reaping.
+   */
+  private void scheduleReaping(RoomState state, String removedNode) {
+    if (!(state instanceof ActiveRoom room) || !room.hasParticipants()) {
+      return;
+    }
+    Set<String> alive = membership.aliveNodes();
+    room.participants().values().stream()
+        .map(Participant::node)
+        .filter(node -> node != null && !node.isBlank())
+        .distinct()
+        .filter(node -> node.equals(removedNode) || !NodeIds.isAmong(node, alive))
+        .filter(node -> !timers.isTimerActive(node))
+        .forEach(node -> {
+          context.getLog().debug("room {}: node {} is not a member, reaping its sessions in {}",
+              roomId, node, settings.reapDisconnectedAfter());
+          timers.startSingleTimer(node, new ReapNode(node), settings.reapDisconnectedAfter());
+        });
+  }
+
   private ReplyEffect<RoomEvent, RoomState> onIdleCheck(RoomState state, IdleCheck cmd) {
     if (state.hasParticipants()) {
       return Effect().noReply();
@@ -563,15 +705,25 @@ public final class RoomEntity
   }
 
   /**
-   * Persists {@code events} (none: just replies), then publishes each with its recipients (the
-   * participants after that event, or before it for a deletion), passivates if the room became
-   * empty, and replies with {@code reply} of the resulting state.
+   * Persists {@code events} (none: just replies) with {@link #persistAndPublish} and replies with
+   * {@code reply} of the resulting state.
    */
   private <R> ReplyEffect<RoomEvent, RoomState> persist(ActiveRoom before, List<RoomEvent> events,
       ActorRef<StatusReply<R>> replyTo, Function<RoomState, R> reply) {
     if (events.isEmpty()) {
       return Effect().reply(replyTo, StatusReply.success(reply.apply(before)));
     }
+    return persistAndPublish(before, events)
+        .thenReply(replyTo, after -> StatusReply.success(reply.apply(after)));
+  }
+
+  /**
+   * Persists {@code events} (at least one), then publishes each with its recipients (the
+   * participants after that event, or before it for a deletion), and passivates if the room
+   * became empty, or else checks the participants' nodes if one joined or moved.
+   */
+  private EffectBuilder<RoomEvent, RoomState> persistAndPublish(ActiveRoom before,
+      List<RoomEvent> events) {
     List<Runnable> publications = new ArrayList<>(events.size());
     RoomState state = before;
     for (RoomEvent event : events) {
@@ -583,14 +735,17 @@ public final class RoomEntity
     }
     boolean becameEmpty = state instanceof DeletedRoom
         || (before.hasParticipants() && !state.hasParticipants());
+    boolean nodesChanged = events.stream()
+        .anyMatch(e -> e instanceof ParticipantJoined || e instanceof ConnectionChanged);
     return Effect().persist(events)
-        .thenRun(() -> {
+        .thenRun((RoomState after) -> {
           publications.forEach(Runnable::run);
           if (becameEmpty) {
             passivate();
+          } else if (nodesChanged) {
+            scheduleReaping(after, null);
           }
-        })
-        .thenReply(replyTo, after -> StatusReply.success(reply.apply(after)));
+        });
   }
 
   private void publish(RoomEvent event, List<Participant> recipients) {

@@ -10,12 +10,19 @@ import java.time.Duration;
  * @param askTimeout how long edge code waits for a room's reply
  * @param passivateEmptyAfter an entity whose room has no participants stops after being idle this
  *     long (rooms with participants are never passivated automatically)
+ * @param reapDisconnectedAfter participants recorded at a node that is no longer a cluster member
+ *     are removed after this long, unless they resumed on another node meanwhile; longer than the
+ *     sessions' resume window
  */
-public record RoomSettings(int snapshotEvery, Duration askTimeout, Duration passivateEmptyAfter) {
+public record RoomSettings(int snapshotEvery, Duration askTimeout, Duration passivateEmptyAfter,
+    Duration reapDisconnectedAfter) {
 
   public RoomSettings {
     if (snapshotEvery < 1) {
       throw new IllegalArgumentException("roomcluster.room.snapshot-every must be >= 1");
+    }
+    if (reapDisconnectedAfter.isNegative() || reapDisconnectedAfter.isZero()) {
+      throw new IllegalArgumentException("roomcluster.room.reap-disconnected-after must be > 0");
     }
   }
 
@@ -24,6 +31,7 @@ public record RoomSettings(int snapshotEvery, Duration askTimeout, Duration pass
     return new RoomSettings(
         room.getInt("snapshot-every"),
         room.getDuration("ask-timeout"),
-        room.getDuration("passivate-empty-after"));
+        room.getDuration("passivate-empty-after"),
+        room.getDuration("reap-disconnected-after"));
   }
 }

@@ -25,6 +25,7 @@ import io.roomcluster.room.RoomEntity.GetState;
 import io.roomcluster.room.RoomEntity.Join;
 import io.roomcluster.room.RoomEntity.Joined;
 import io.roomcluster.room.RoomEntity.Leave;
+import io.roomcluster.room.RoomEntity.LeaveIfAt;
 import io.roomcluster.room.RoomEntity.ParticipantsUpdateResult;
 import io.roomcluster.room.RoomEntity.RelayToRoom;
 import io.roomcluster.room.RoomEntity.RemoveTransient;
@@ -109,7 +110,8 @@ class RoomEntityTest {
     publisher = new RecordingPublisher();
     shard = testKit.createTestProbe(ClusterSharding.ShardCommand.class);
     room = EventSourcedBehaviorTestKit.create(testKit.system(),
-        RoomEntity.create(roomId, publisher, SETTINGS, clock, Optional.of(shard.ref())));
+        RoomEntity.create(roomId, publisher, SETTINGS, clock,
+            FakeMembership.nodesAandB(), Optional.of(shard.ref())));
   }
 
   // ---- helpers --------------------------------------------------------------------------------
@@ -342,6 +344,50 @@ class RoomEntityTest {
       ClusterSharding.Passivate<?> passivate =
           shard.expectMessageClass(ClusterSharding.Passivate.class);
       assertNotNull(passivate.entity());
+    }
+
+    @Test
+    void leaveIfAtTheRecordedNodeIsALeave() {
+      join(participant("a"));
+      join(participant("b"));
+      ok(r -> new SetTransient("sd:a", json("1"), null, r));
+      publisher.clear();
+
+      CommandResultWithReply<Command, RoomEvent, RoomState, StatusReply<Done>> result =
+          ok(r -> new LeaveIfAt("a", NODE_A, r));
+
+      TransientRemoved removed = new TransientRemoved("sd:a", json("1"), T0);
+      assertEquals(List.of(removed, new ParticipantLeft("a")), result.events());
+      assertEquals(Map.of("b", participant("b")),
+          result.stateOfType(ActiveRoom.class).participants());
+      assertEquals(List.of(new Published(roomId, removed, List.of("a", "b")),
+          new Published(roomId, new ParticipantLeft("a"), List.of("b"))), publisher.published);
+    }
+
+    @Test
+    void leaveIfAtOfTheLastParticipantPassivates() {
+      join(participant("a"));
+      assertEquals(List.of(new ParticipantLeft("a")),
+          ok(r -> new LeaveIfAt("a", NODE_A, r)).events());
+      shard.expectMessageClass(ClusterSharding.Passivate.class);
+    }
+
+    /** The session expired on node A, but its client resumed on node B meanwhile. */
+    @Test
+    void leaveIfAtAnotherNodeKeepsTheParticipant() {
+      join(participant("a"));
+      ok(r -> new SetConnection("a", true, NODE_B, r));
+      acknowledgedWithoutEvent(r -> new LeaveIfAt("a", NODE_A, r));
+      acknowledgedWithoutEvent(r -> new LeaveIfAt("a", null, r));
+      assertEquals(NODE_B, active().participant("a").node());
+    }
+
+    @Test
+    void leaveIfAtForAnUnknownSessionIsAcknowledged() {
+      acknowledgedWithoutEvent(r -> new LeaveIfAt("a", NODE_A, r)); // unused room
+      assertSame(EmptyRoom.INSTANCE, room.getState());
+      join(participant("a"));
+      acknowledgedWithoutEvent(r -> new LeaveIfAt("gone", NODE_A, r));
     }
   }
 
@@ -730,6 +776,7 @@ class RoomEntityTest {
       List<Pair<String, Function<ActorRef<StatusReply<Object>>, Command>>> commands = List.of(
           cmd("Join", r -> new Join(b, properties("x"), cast(r))),
           cmd("Leave", r -> new Leave("a", cast(r))),
+          cmd("LeaveIfAt", r -> new LeaveIfAt("a", NODE_A, cast(r))),
           cmd("SetInCall", r -> new SetInCall("a", 1, cast(r))),
           cmd("SetInCallAll", r -> new SetInCallAll(1, cast(r))),
           cmd("ChangePermissions", r -> new ChangePermissions("a", Set.of(), cast(r))),
@@ -834,7 +881,7 @@ class RoomEntityTest {
     void relaysInAnUnusedRoomAreDropped() {
       EventSourcedBehaviorTestKit<Command, RoomEvent, RoomState> unused =
           EventSourcedBehaviorTestKit.create(testKit.system(), RoomEntity.create(newRoomId(),
-              publisher, SETTINGS, clock, Optional.empty()));
+              publisher, SETTINGS, clock, FakeMembership.nodesAandB(), Optional.empty()));
       assertTrue(unused.runCommand(new RelayToRoom("sender", false, "{}")).hasNoEvents());
       assertEquals(List.of(), publisher.relayed);
     }
@@ -911,7 +958,7 @@ class RoomEntityTest {
     void commandsForAnUnknownSessionInAnUnusedRoom() {
       EventSourcedBehaviorTestKit<Command, RoomEvent, RoomState> unused =
           EventSourcedBehaviorTestKit.create(testKit.system(), RoomEntity.create(newRoomId(),
-              publisher, SETTINGS, clock, Optional.empty()));
+              publisher, SETTINGS, clock, FakeMembership.nodesAandB(), Optional.empty()));
       room = unused;
       assertEquals("unknown session a", rejected(r -> new Leave("a", r)));
       assertEquals("unknown session a", rejected(r -> new SetInCall("a", 1, r)));

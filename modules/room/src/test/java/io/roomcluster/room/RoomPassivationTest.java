@@ -44,7 +44,8 @@ class RoomPassivationTest {
   }
 
   private static final Duration IDLE = Duration.ofMillis(300);
-  private static final RoomSettings QUICK_IDLE = new RoomSettings(100, Duration.ofSeconds(5), IDLE);
+  private static final RoomSettings QUICK_IDLE = new RoomSettings(100, Duration.ofSeconds(5), IDLE,
+      Duration.ofHours(1));
 
   private RoomId roomId;
   private TestProbe<ClusterSharding.ShardCommand> shard;
@@ -57,7 +58,7 @@ class RoomPassivationTest {
 
   private ActorRef<Command> spawnRoom(RoomSettings settings) {
     return testKit.spawn(RoomEntity.create(roomId, RoomEventPublisher.NONE, settings,
-        Clock.systemUTC(), Optional.of(shard.ref())));
+        Clock.systemUTC(), FakeMembership.nodesAandB(), Optional.of(shard.ref())));
   }
 
   private static void join(ActorRef<Command> room, Participant p) {

@@ -10,8 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.roomcluster.room.RoomEntity.ChangePermissions;
 import io.roomcluster.room.RoomEntity.Command;
 import io.roomcluster.room.RoomEntity.GetState;
@@ -43,13 +41,9 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
-import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.pattern.StatusReply;
-import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,40 +65,12 @@ class RoomRecoveryTest {
     return "jdbc:h2:file:" + dir.resolve("roomdb").toAbsolutePath();
   }
 
-  private Config config() {
-    return ConfigFactory.parseString("""
-        pekko.actor.provider = cluster
-        pekko.remote.artery.canonical { hostname = "127.0.0.1", port = 0 }
-        pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
-        pekko.persistence.journal.plugin = "jdbc-journal"
-        pekko.persistence.snapshot-store.plugin = "jdbc-snapshot-store"
-        pekko-persistence-jdbc.shared-databases.slick {
-          profile = "slick.jdbc.H2Profile$"
-          db {
-            url = "%s"
-            user = "sa", password = "", driver = "org.h2.Driver"
-            numThreads = 5, maxConnections = 5, minConnections = 1
-          }
-        }
-        jdbc-journal.use-shared-db = "slick"
-        jdbc-snapshot-store.use-shared-db = "slick"
-        jdbc-read-journal.use-shared-db = "slick"
-        jdbc-durable-state-store.use-shared-db = "slick"
-        # snapshots and trailing events both take part in the recovery
-        roomcluster.room.snapshot-every = 4
-        """.formatted(jdbcUrl())).withFallback(ConfigFactory.load());
-  }
-
   /** A one-node cluster with the room entity registered. */
   private ActorSystem<Void> startNode(RoomEventPublisher publisher) throws Exception {
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "RoomRecoveryTest", config());
-    SchemaUtils.createIfNotExists(system).toCompletableFuture().get(20, TimeUnit.SECONDS);
-    Cluster cluster = Cluster.get(system);
-    cluster.manager().tell(org.apache.pekko.cluster.typed.Join.create(cluster.selfMember().address()));
-    ActorTestKit.create(system).createTestProbe().awaitAssert(TIMEOUT, () -> {
-      assertEquals(MemberStatus.up(), cluster.selfMember().status());
-      return null;
-    });
+    JdbcClusterNodes nodes = new JdbcClusterNodes(jdbcUrl());
+    // snapshots and trailing events both take part in the recovery
+    ActorSystem<Void> system = nodes.start("RoomRecoveryTest",
+        nodes.config("roomcluster.room.snapshot-every = 4"), null);
     RoomEntity.init(system, publisher);
     return system;
   }
@@ -131,10 +97,7 @@ class RoomRecoveryTest {
   }
 
   private void shutdownDatabase() throws SQLException {
-    try (Connection c = DriverManager.getConnection(jdbcUrl(), "sa", "");
-        Statement s = c.createStatement()) {
-      s.execute("SHUTDOWN");
-    }
+    new JdbcClusterNodes(jdbcUrl()).shutdownDatabase();
   }
 
   @Test
@@ -201,13 +164,17 @@ class RoomRecoveryTest {
     }
   }
 
-  /** Events and snapshots are JSON with the schema version in the manifest. */
+  /**
+   * Events and snapshots are JSON with the schema version in the manifest. (The journal also holds
+   * sharding's remembered entities, under their own persistence ids.)
+   */
   private void assertJournalHoldsVersionedJson() throws SQLException {
     try (Connection c = DriverManager.getConnection(jdbcUrl(), "sa", "");
         Statement s = c.createStatement()) {
       List<String> manifests = new ArrayList<>();
       try (ResultSet rs = s.executeQuery(
-          "SELECT \"event_ser_manifest\", \"event_ser_id\" FROM \"event_journal\"")) {
+          "SELECT \"event_ser_manifest\", \"event_ser_id\" FROM \"event_journal\""
+              + " WHERE \"persistence_id\" LIKE 'Room|%'")) {
         while (rs.next()) {
           manifests.add(rs.getString(1));
           assertEquals(31, rs.getInt(2), "jackson-json serializer id");
@@ -217,7 +184,8 @@ class RoomRecoveryTest {
       manifests.forEach(m -> assertTrue(m.startsWith("io.roomcluster.room.RoomEvent$")
           && m.endsWith("#1"), m));
       try (ResultSet rs = s.executeQuery(
-          "SELECT \"snapshot_ser_manifest\", \"sequence_number\" FROM \"snapshot\"")) {
+          "SELECT \"snapshot_ser_manifest\", \"sequence_number\" FROM \"snapshot\""
+              + " WHERE \"persistence_id\" LIKE 'Room|%'")) {
         assertTrue(rs.next(), "a snapshot was written");
         assertEquals("io.roomcluster.room.ActiveRoom#1", rs.getString(1));
       }

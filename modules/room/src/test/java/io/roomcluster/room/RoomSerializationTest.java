@@ -128,6 +128,7 @@ class RoomSerializationTest {
         new Join(participant("a"), properties("Team"), joined),
         new Join(participant("a"), null, joined),
         new Leave("a", done),
+        new RoomEntity.LeaveIfAt("a", NODE_A + "#-4711", done),
         new SetInCall("a", 7, done),
         new SetInCallAll(0, done),
         new ChangePermissions("a", Set.of("control"), done),
@@ -145,7 +146,9 @@ class RoomSerializationTest {
         new RoomEntity.Broadcast("{\"type\":\"event\"}", null),
         new RoomEntity.Broadcast("{\"type\":\"event\"}", java.util.Set.of("a")),
         RoomEntity.Stop.INSTANCE,
-        RoomEntity.IdleCheck.INSTANCE);
+        RoomEntity.IdleCheck.INSTANCE,
+        new RoomEntity.NodeRemoved(NODE_A + "#-4711"),
+        new RoomEntity.ReapNode(NODE_A + "#-4711"));
   }
 
   private static List<Object> allReplies() {

@@ -15,7 +15,8 @@ class RoomSettingsTest {
 
   @Test
   void defaults() {
-    assertEquals(new RoomSettings(100, Duration.ofSeconds(5), Duration.ofMinutes(2)),
+    assertEquals(new RoomSettings(100, Duration.ofSeconds(5), Duration.ofMinutes(2),
+            Duration.ofSeconds(40)),
         RoomSettings.fromConfig(REFERENCE));
   }
 
@@ -27,6 +28,19 @@ class RoomSettingsTest {
     assertEquals("jackson-json",
         bindings.getString("\"io.roomcluster.serialization.JsonSerializable\""));
     assertEquals(false, REFERENCE.getBoolean("pekko.actor.allow-java-serialization"));
+  }
+
+  @Test
+  void roomsAreRememberedInTheJournal() {
+    assertEquals("eventsourced",
+        REFERENCE.getString("pekko.cluster.sharding.remember-entities-store"));
+  }
+
+  @Test
+  void reapDisconnectedAfterMustBePositive() {
+    Config zero = ConfigFactory.parseString("roomcluster.room.reap-disconnected-after = 0s")
+        .withFallback(REFERENCE);
+    assertThrows(IllegalArgumentException.class, () -> RoomSettings.fromConfig(zero));
   }
 
   @Test

@@ -384,7 +384,7 @@ public final class ClientSession {
       Membership leaving = room;
       room = null;
       shared.registry().roomLeft(leaving.roomId());
-      shared.room(leaving.roomId()).tell(new RoomEntity.Leave(identity.publicId(), context.getSystem().ignoreRef()));
+      shared.room(leaving.roomId()).tell(new RoomEntity.LeaveIfAt(identity.publicId(), shared.nodeId(), context.getSystem().ignoreRef()));
       if (connection != null) {
         connection.close();
         connection = null;
@@ -612,12 +612,16 @@ public final class ClientSession {
     return Behaviors.same();
   }
 
-  /** Leaves the entity (peers see the leave) and tells Nextcloud; fire and forget. */
+  /**
+   * Leaves the entity (peers see the leave) and tells Nextcloud; fire and forget. Conditional on
+   * the participant still being recorded at this node: a session that resumed elsewhere meanwhile
+   * is not removed by a stale copy expiring here.
+   */
   private void leaveCurrentRoom() {
     Membership leaving = room;
     room = null;
     shared.registry().roomLeft(leaving.roomId());
-    shared.room(leaving.roomId()).tell(new RoomEntity.Leave(identity.publicId(), context.getSystem().ignoreRef()));
+    shared.room(leaving.roomId()).tell(new RoomEntity.LeaveIfAt(identity.publicId(), shared.nodeId(), context.getSystem().ignoreRef()));
     if (!identity.isInternal()) {
       shared.nextcloud()
           .backendRequest(
