@@ -9,19 +9,17 @@ import io.roomcluster.gateway.session.HelloHandler;
 import io.roomcluster.protocol.message.ServerMessage;
 import io.roomcluster.protocol.message.WelcomeMessage;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.javadsl.model.ws.Message;
-import org.apache.pekko.http.javadsl.model.ws.TextMessage;
+import org.apache.pekko.http.impl.engine.ws.UpgradeToWebSocketLowLevel;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.japi.Pair;
+import scala.Option;
 import org.apache.pekko.stream.BufferOverflowException;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.OverflowStrategy;
@@ -38,13 +36,6 @@ import org.apache.pekko.stream.typed.javadsl.ActorSource;
  * cannot keep up (it may then resume on a new connection).
  */
 public final class WebSocketRoute extends AllDirectives {
-
-  /** Thrown into the inbound stream for a frame above the limit; closes the connection. */
-  static final class FrameTooLarge extends RuntimeException {
-    FrameTooLarge(int limit) {
-      super("text frame larger than " + limit + " bytes");
-    }
-  }
 
   private static final String WELCOME =
       ServerMessage.welcome(new WelcomeMessage(BuildInfo.VERSION, Features.CLIENT)).toJson();
@@ -74,10 +65,17 @@ public final class WebSocketRoute extends AllDirectives {
                     NodeState.get(system).draining()
                         // A keep-alive connection may still ask after the port was unbound.
                         ? complete(StatusCodes.SERVICE_UNAVAILABLE, "draining")
-                        : handleWebSocketMessages(connectionFlow(ip.toString()))));
+                        : extractWebSocketUpgrade(
+                            upgrade ->
+                                complete(
+                                    ((UpgradeToWebSocketLowLevel) upgrade)
+                                        .handleFrames(
+                                            TextFrameStack.serverFrames(system, connectionFlow(ip.toString()), settings.maxFrameSize()),
+                                            Option.empty())))));
   }
 
-  Flow<Message, Message, NotUsed> connectionFlow(String remoteAddress) {
+  /** The application side of one connection: Strings in, Strings out. */
+  Flow<String, String, NotUsed> connectionFlow(String remoteAddress) {
     long id = connectionIds.incrementAndGet();
     Pair<ActorRef<Outbound>, Source<Outbound, NotUsed>> outbound =
         ActorSource.<Outbound>actorRef(
@@ -92,13 +90,9 @@ public final class WebSocketRoute extends AllDirectives {
         system.systemActorOf(
             ClientConnection.create(connection, helloHandler, settings.helloTimeout()), "ws-" + id, Props.empty());
 
-    int maxFrame = settings.maxFrameSize();
-    Sink<Message, NotUsed> inbound =
-        Flow.<Message>create()
-            .mapAsync(1, message -> textOf(message, maxFrame))
+    Sink<String, NotUsed> inbound =
+        Flow.<String>create()
             .wireTap(text -> metrics.frameIn())
-            .filter(Optional::isPresent)
-            .map(Optional::get)
             .to(
                 ActorSink.actorRefWithBackpressure(
                     handler,
@@ -107,13 +101,13 @@ public final class WebSocketRoute extends AllDirectives {
                     ClientConnection.Ack.INSTANCE,
                     ClientConnection.StreamCompleted.INSTANCE,
                     ClientConnection.StreamFailed::new));
-    Source<Message, NotUsed> frames =
+    Source<String, NotUsed> frames =
         outbound
             .second()
-            .<Message>map(
+            .map(
                 message -> {
                   metrics.frameOut();
-                  return TextMessage.create(((Outbound.Frame) message).json());
+                  return ((Outbound.Frame) message).json();
                 })
             .watchTermination(
                 (notUsed, done) -> {
@@ -158,28 +152,4 @@ public final class WebSocketRoute extends AllDirectives {
     return bytes;
   }
 
-  /** The whole text of a frame, empty for binary frames (ignored, as by the reference). */
-  private CompletionStage<Optional<String>> textOf(Message message, int limit) {
-    if (!message.isText()) {
-      return message.asBinaryMessage().getStreamedData().runWith(Sink.ignore(), materializer).thenApply(done -> Optional.empty());
-    }
-    TextMessage text = message.asTextMessage();
-    if (text.isStrict()) {
-      String strict = text.getStrictText();
-      return utf8Length(strict, limit) > limit
-          ? CompletableFuture.failedFuture(new FrameTooLarge(limit))
-          : CompletableFuture.completedFuture(Optional.of(strict));
-    }
-    return text.getStreamedText()
-        .runFold(
-            new StringBuilder(),
-            (buffer, part) -> {
-              if (utf8Length(buffer, limit) + utf8Length(part, limit) > limit) {
-                throw new FrameTooLarge(limit);
-              }
-              return buffer.append(part);
-            },
-            materializer)
-        .thenApply(buffer -> Optional.of(buffer.toString()));
-  }
 }
