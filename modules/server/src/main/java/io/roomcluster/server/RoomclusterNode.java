@@ -15,6 +15,7 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
 import org.slf4j.Logger;
@@ -82,8 +83,18 @@ public final class RoomclusterNode {
   }
 
   private static void startManagement(ActorSystem<?> system, Config config) {
+    boolean bootstrap = config.getBoolean("roomcluster.cluster.bootstrap");
     if (config.getBoolean("roomcluster.management.enabled")) {
       PekkoManagement.get(system).start();
+      if (bootstrap) {
+        // Kubernetes (helm/roomcluster): find the other pods through contact-point discovery
+        // (pekko.management.cluster.bootstrap), then join their cluster or form a new one.
+        ClusterBootstrap.get(system).start();
+      }
+    } else if (bootstrap) {
+      // Contact points probe each other's management endpoint: without it the node never joins.
+      throw new IllegalArgumentException(
+          "roomcluster.cluster.bootstrap = on needs roomcluster.management.enabled = on");
     }
   }
 
