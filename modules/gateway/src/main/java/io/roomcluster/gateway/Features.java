@@ -14,6 +14,7 @@ public final class Features {
       List.of(
           "audio-video-permissions",
           "federation",
+          "hello-v2",
           "incall-all",
           "recipient-call",
           "switchto",

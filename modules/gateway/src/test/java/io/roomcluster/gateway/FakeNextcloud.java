@@ -84,6 +84,7 @@ public final class FakeNextcloud implements AutoCloseable {
   private HttpServer server;
   private volatile Mode mode = Mode.NORMAL;
   private volatile Duration delay = Duration.ZERO;
+  private volatile String tokenKey;
   private volatile JsonNode authError;
   private int inFlight;
 
@@ -103,6 +104,11 @@ public final class FakeNextcloud implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------- behaviour
+
+  /** Publishes a hello v2 token key in the capabilities (PEM or raw base64 Ed25519); null = none. */
+  public void publishTokenKey(String key) {
+    this.tokenKey = key;
+  }
 
   public void mode(Mode mode) {
     this.mode = mode;
@@ -270,8 +276,19 @@ public final class FakeNextcloud implements AutoCloseable {
 
   private void answer(HttpExchange exchange, Request request) throws IOException {
     if (request.method().equals("GET") && request.path().endsWith(CAPABILITIES_PATH)) {
-      // like the Go benchmark client's backend: no capabilities
-      send(exchange, 404, "text/plain; charset=utf-8", "404 page not found\n");
+      String key = tokenKey;
+      if (key == null) {
+        // like the Go benchmark client's backend: no capabilities
+        send(exchange, 404, "text/plain; charset=utf-8", "404 page not found\n");
+      } else {
+        var root = MAPPER.createObjectNode();
+        var ocs = root.putObject("ocs");
+        ocs.putObject("meta").put("status", "ok").put("statuscode", 200).put("message", "OK");
+        var spreed = ocs.putObject("data").putObject("capabilities").putObject("spreed");
+        spreed.putArray("features").add("signaling-v3");
+        spreed.putObject("config").putObject("signaling").put("hello-v2-token-key", key);
+        send(exchange, 200, "application/json", root.toString());
+      }
       return;
     }
     switch (mode) {

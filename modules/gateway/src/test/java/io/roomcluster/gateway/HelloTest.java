@@ -186,6 +186,48 @@ class HelloTest {
   }
 
   @Test
+  void helloV2IsCheckedAgainstTheKeyNextcloudPublishes() throws Exception {
+    java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+    generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+    java.security.KeyPair keys = generator.generateKeyPair();
+    backend.publishTokenKey(
+        "-----BEGIN PUBLIC KEY-----\n" + java.util.Base64.getEncoder().encodeToString(keys.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
+    try {
+      long now = java.time.Instant.now().getEpochSecond();
+      TestClient client = server.connect("v2");
+      String valid = jwt(keys.getPrivate(), "{\"iss\":\"" + backend.baseUrl() + "\",\"sub\":\"carol\",\"iat\":" + now + ",\"exp\":" + (now + 300)
+          + ",\"userdata\":{\"displayname\":\"Carol\"}}");
+      client.send(helloWithVersion("ok", "2.0", "{\"token\":\"" + valid + "\"}"));
+      JsonNode hello = client.expect("hello");
+      assertEquals("ok", hello.path("id").asText());
+      assertEquals("2.0", hello.path("hello").path("version").asText());
+      assertEquals("carol", hello.path("hello").path("userid").asText(), "the user comes from the token's sub");
+      assertTrue(backend.requests().stream().noneMatch(r -> r.method().equals("POST")), "v2 needs no auth request");
+
+      TestClient other = server.connect("v2b");
+      String expired = jwt(keys.getPrivate(), "{\"iss\":\"" + backend.baseUrl() + "\",\"sub\":\"carol\",\"iat\":" + (now - 600) + ",\"exp\":" + (now - 120) + "}");
+      other.send(helloWithVersion("old", "2.0", "{\"token\":\"" + expired + "\"}"));
+      other.expectFrame("{\"id\":\"old\",\"type\":\"error\",\"error\":{\"code\":\"token_expired\",\"message\":\"The token is expired.\"}}");
+      String foreign = jwt(keys.getPrivate(), "{\"iss\":\"https://elsewhere.example.com/\",\"sub\":\"carol\",\"iat\":" + now + ",\"exp\":" + (now + 300) + "}");
+      other.send(helloWithVersion("iss", "2.0", "{\"token\":\"" + foreign + "\"}"));
+      other.expectFrame("{\"id\":\"iss\",\"type\":\"error\",\"error\":{\"code\":\"invalid_token\",\"message\":\"The passed token is invalid.\"}}");
+    } finally {
+      backend.publishTokenKey(null);
+    }
+  }
+
+  /** An ES256 JWT as Nextcloud issues it. */
+  private static String jwt(java.security.PrivateKey key, String claims) throws Exception {
+    java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+    String input = b64.encodeToString("{\"alg\":\"ES256\",\"typ\":\"JWT\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        + "." + b64.encodeToString(claims.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    java.security.Signature signer = java.security.Signature.getInstance("SHA256withECDSAinP1363Format");
+    signer.initSign(key);
+    signer.update(input.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    return input + "." + b64.encodeToString(signer.sign());
+  }
+
+  @Test
   void unsupportedHelloVersionsAreRefused() {
     TestClient client = server.connect("a");
 
@@ -194,12 +236,12 @@ class HelloTest {
     // 2.0 without a token is malformed (as in the reference transcript) ...
     client.send(helloWithVersion("e2", "2.0", "{}"));
     client.expectFrame("{\"id\":\"e2\",\"type\":\"error\",\"error\":{\"code\":\"invalid_format\",\"message\":\"Invalid data format.\"}}");
-    // ... and with one it is well-formed, but hello-v2 is not offered
+    // ... and with one it is well-formed, but this Nextcloud publishes no token key
     client.send(helloWithVersion("v2", "2.0", "{\"token\":\"eyJhbGciOiJFUzI1NiJ9.e30.c2ln\"}"));
-    client.expectFrame("{\"id\":\"v2\",\"type\":\"error\",\"error\":{\"code\":\"invalid_hello_version\",\"message\":\"The hello version is not supported.\"}}");
+    client.expectFrame("{\"id\":\"v2\",\"type\":\"error\",\"error\":{\"code\":\"invalid_token\",\"message\":\"The passed token is invalid.\"}}");
 
     assertEquals(0, server.sessionCount());
-    assertTrue(backend.requests().isEmpty(), "no backend request for a refused hello: " + backend.requests());
+    assertTrue(backend.requests().stream().noneMatch(r -> r.method().equals("POST")), "no auth request for a refused hello: " + backend.requests());
   }
 
   @Test

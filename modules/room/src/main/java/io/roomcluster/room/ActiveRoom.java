@@ -21,7 +21,8 @@ import java.util.function.UnaryOperator;
 public record ActiveRoom(
     JsonNode properties,
     Map<String, Participant> participants,
-    Map<String, TransientEntry> transientData)
+    Map<String, TransientEntry> transientData,
+    Map<String, MuteState> moderatorMutes)
     implements RoomState {
 
   /** Prefix of the per-session transient keys that vanish when that session leaves. */
@@ -35,10 +36,50 @@ public record ActiveRoom(
     transientData = transientData == null || transientData.isEmpty()
         ? Collections.emptySortedMap()
         : Collections.unmodifiableSortedMap(new TreeMap<>(transientData));
+    // Absent in snapshots written before moderator mutes outlived a leave: none.
+    moderatorMutes = moderatorMutes == null || moderatorMutes.isEmpty()
+        ? Collections.emptySortedMap()
+        : Collections.unmodifiableSortedMap(new TreeMap<>(moderatorMutes));
+  }
+
+  /** The state before this field existed; keeps older call sites and tests readable. */
+  public ActiveRoom(JsonNode properties, Map<String, Participant> participants, Map<String, TransientEntry> transientData) {
+    this(properties, participants, transientData, Map.of());
   }
 
   static ActiveRoom initial() {
-    return new ActiveRoom(null, Map.of(), Map.of());
+    return new ActiveRoom(null, Map.of(), Map.of(), Map.of());
+  }
+
+  /**
+   * Who a moderator mute applies to beyond one session: the Nextcloud user, or for guests the
+   * Nextcloud room session. A muted participant who leaves and joins again stays muted.
+   */
+  static String muteKey(Participant participant) {
+    return participant.userId() != null && !participant.userId().isEmpty()
+        ? "user:" + participant.userId()
+        : "session:" + participant.roomSessionId();
+  }
+
+  /** The mute a moderator imposed on whoever {@code participant} is, if any. */
+  public MuteState moderatorMuteFor(Participant participant) {
+    return moderatorMutes.getOrDefault(muteKey(participant), MuteState.NONE);
+  }
+
+  ActiveRoom withModeratorMute(String sessionId, MuteState mute) {
+    Participant target = participants.get(sessionId);
+    if (target == null) {
+      return this;
+    }
+    Map<String, MuteState> mutes = new TreeMap<>(moderatorMutes);
+    if (mute.equals(MuteState.NONE)) {
+      mutes.remove(muteKey(target));
+    } else {
+      mutes.put(muteKey(target), mute);
+    }
+    Map<String, Participant> next = new LinkedHashMap<>(participants);
+    next.put(sessionId, target.withMute(mute));
+    return new ActiveRoom(properties, next, transientData, mutes);
   }
 
   @Override
@@ -76,14 +117,14 @@ public record ActiveRoom(
   // ---- changes, called by the event handler only ------------------------------------------
 
   ActiveRoom withProperties(JsonNode newProperties) {
-    return new ActiveRoom(newProperties, participants, transientData);
+    return new ActiveRoom(newProperties, participants, transientData, moderatorMutes);
   }
 
   /** Adds the participant, or replaces the one with the same session id (keeping its position). */
   ActiveRoom withParticipant(Participant participant) {
     Map<String, Participant> next = new LinkedHashMap<>(participants);
     next.put(participant.sessionId(), participant);
-    return new ActiveRoom(properties, next, transientData);
+    return new ActiveRoom(properties, next, transientData, moderatorMutes);
   }
 
   ActiveRoom withoutParticipant(String sessionId) {
@@ -96,7 +137,7 @@ public record ActiveRoom(
       data = new TreeMap<>(transientData);
       data.remove(SESSION_DATA_PREFIX + sessionId);
     }
-    return new ActiveRoom(properties, next, data);
+    return new ActiveRoom(properties, next, data, moderatorMutes);
   }
 
   ActiveRoom updateParticipant(String sessionId, UnaryOperator<Participant> change) {
@@ -107,7 +148,7 @@ public record ActiveRoom(
   ActiveRoom withAllInCall(int inCall) {
     Map<String, Participant> next = new LinkedHashMap<>(participants);
     next.replaceAll((id, p) -> p.withInCall(inCall));
-    return new ActiveRoom(properties, next, transientData);
+    return new ActiveRoom(properties, next, transientData, moderatorMutes);
   }
 
   ActiveRoom withUpdates(List<ParticipantUpdate> updates) {
@@ -115,7 +156,7 @@ public record ActiveRoom(
     for (ParticipantUpdate update : updates) {
       next.computeIfPresent(update.sessionId(), (id, p) -> update.applyTo(p));
     }
-    return new ActiveRoom(properties, next, transientData);
+    return new ActiveRoom(properties, next, transientData, moderatorMutes);
   }
 
   /** Sets ({@code entry != null}) or removes {@code key}, dropping what had expired by {@code at}. */
@@ -126,6 +167,6 @@ public record ActiveRoom(
     } else {
       next.put(key, entry);
     }
-    return new ActiveRoom(properties, participants, next);
+    return new ActiveRoom(properties, participants, next, moderatorMutes);
   }
 }

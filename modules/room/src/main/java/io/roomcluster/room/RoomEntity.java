@@ -401,7 +401,8 @@ public final class RoomEntity
       return reject(cmd, invalid);
     }
     Participant previous = room.participant(joining.sessionId());
-    Participant joined = previous == null ? joining : joining.withMute(previous.mute());
+    // A re-join keeps its mute; so does whoever a moderator muted and who comes back anew.
+    Participant joined = joining.withMute(previous != null ? previous.mute() : room.moderatorMuteFor(joining));
     List<RoomEvent> events = new ArrayList<>(2);
     if (cmd.properties() != null && !cmd.properties().equals(room.properties())) {
       events.add(new PropertiesUpdated(cmd.properties()));
@@ -807,8 +808,7 @@ public final class RoomEntity
         .onEvent(AllInCallChanged.class, (room, e) -> room.withAllInCall(e.inCall()))
         .onEvent(PermissionsChanged.class, (room, e) -> room.updateParticipant(e.sessionId(),
             p -> p.withPermissions(e.permissions())))
-        .onEvent(ModeratorMuteChanged.class, (room, e) -> room.updateParticipant(
-            e.targetSessionId(), p -> p.withMute(e.mute())))
+        .onEvent(ModeratorMuteChanged.class, (room, e) -> room.withModeratorMute(e.targetSessionId(), e.mute()))
         .onEvent(PropertiesUpdated.class, (room, e) -> room.withProperties(e.properties()))
         .onEvent(ParticipantsUpdated.class, (room, e) -> room.withUpdates(e.updates()))
         .onEvent(TransientSet.class, (room, e) -> room.withTransient(e.key(),

@@ -103,9 +103,14 @@ public final class NextcloudClient {
 
   /** Capabilities of the Nextcloud at {@code baseUrl}; failures count as "no capabilities". */
   public CompletionStage<Capabilities> capabilities(String baseUrl) {
+    return capabilities(baseUrl, false);
+  }
+
+  /** As {@link #capabilities(String)}; {@code refresh} skips the cache (e.g. a key was rotated). */
+  public CompletionStage<Capabilities> capabilities(String baseUrl, boolean refresh) {
     CachedCapabilities cached = capabilities.get(baseUrl);
     long now = System.nanoTime();
-    if (cached != null && cached.expiresAtNanos() - now > 0) {
+    if (!refresh && cached != null && cached.expiresAtNanos() - now > 0) {
       return CompletableFuture.completedFuture(cached.capabilities());
     }
     HttpRequest request = HttpRequest.GET(reachable(baseUrl + CAPABILITIES_PATH)).addHeaders(commonHeaders);
@@ -220,7 +225,7 @@ public final class NextcloudClient {
   }
 
   /** Where {@code ocs/v2.php/...} of a Nextcloud starts: the auth URL cut before it, or the URL itself. */
-  static String baseUrl(String authUrl) {
+  public static String baseUrl(String authUrl) {
     int ocs = authUrl.indexOf(OCS_MARKER);
     return ocs >= 0 ? authUrl.substring(0, ocs) : withSlash(authUrl);
   }

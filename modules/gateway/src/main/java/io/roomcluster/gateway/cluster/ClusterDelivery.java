@@ -149,6 +149,18 @@ public final class ClusterDelivery {
             });
   }
 
+  /** Tells a member's session, wherever it is connected, its new permissions in the room. */
+  public void permissionsChanged(RoomId roomId, Participant participant, Set<String> permissions) {
+    if (participant.node() == null) {
+      return;
+    }
+    ActorRef<NodeDelivery.Command> target =
+        participant.node().equals(selfNodeId) ? self : nodesByAddress.get(NodeIds.addressOf(participant.node()));
+    if (target != null) {
+      target.tell(new NodeDelivery.PermissionsChanged(roomId, participant.sessionId(), Set.copyOf(permissions)));
+    }
+  }
+
   /** Disinvites the given room members and every session of the given users, on every node. */
   public void disinvite(RoomId roomId, List<Participant> members, String backendId, List<String> userIds, String json) {
     Map<String, List<String>> membersByAddress = new HashMap<>();

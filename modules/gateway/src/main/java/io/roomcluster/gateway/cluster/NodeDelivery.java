@@ -44,6 +44,9 @@ public final class NodeDelivery {
 
   public record SessionNotHere(long sid, String json) implements Command {}
 
+  /** Nextcloud changed what this session may do in the room (next control message already obeys it). */
+  public record PermissionsChanged(RoomId roomId, String publicId, java.util.Set<String> permissions) implements Command {}
+
   /** A frame for every session of a user on this node. */
   public record ToUser(String backendId, String userId, String json) implements Command {}
 
@@ -82,6 +85,13 @@ public final class NodeDelivery {
                 return Behaviors.same();
               })
               .onMessage(TakeOver.class, m -> takeOver(registry, m))
+              .onMessage(PermissionsChanged.class, m -> {
+                ActorRef<ClientSession.Command> session = registry.byPublicId(m.publicId());
+                if (session != null) {
+                  session.tell(new ClientSession.PermissionsChanged(m.roomId(), m.permissions()));
+                }
+                return Behaviors.same();
+              })
               .build();
         });
   }

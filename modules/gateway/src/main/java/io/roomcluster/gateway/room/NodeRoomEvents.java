@@ -39,6 +39,14 @@ public final class NodeRoomEvents implements RoomEventPublisher {
       deliverAll(recipients, ServerMessage.transientMessage(TransientMessage.set(set.key(), set.value(), set.oldValue())).toJson());
     } else if (event instanceof RoomEvent.TransientRemoved removed) {
       deliverAll(recipients, ServerMessage.transientMessage(TransientMessage.remove(removed.key(), removed.oldValue())).toJson());
+    } else if (event instanceof RoomEvent.PermissionsChanged changed) {
+      tellPermissions(room, recipients, changed.sessionId(), changed.permissions());
+    } else if (event instanceof RoomEvent.ParticipantsUpdated updated) {
+      for (var update : updated.updates()) {
+        if (update.permissions() != null) {
+          tellPermissions(room, recipients, update.sessionId(), update.permissions());
+        }
+      }
     } else if (event instanceof RoomEvent.AllInCallChanged all) {
       deliverAll(recipients, ServerMessage.event(EventMessage.inCallAll(room.token(), all.inCall())).toJson());
     } else if (event instanceof RoomEvent.RoomDeleted) {
@@ -46,6 +54,13 @@ public final class NodeRoomEvents implements RoomEventPublisher {
     }
     // In-call, permission, mute and connection changes reach clients through the backend's
     // participants updates (backend API), not as events of their own.
+  }
+
+  private void tellPermissions(RoomId room, List<Participant> recipients, String sessionId, java.util.Set<String> permissions) {
+    recipients.stream()
+        .filter(p -> p.sessionId().equals(sessionId))
+        .findFirst()
+        .ifPresent(p -> delivery.permissionsChanged(room, p, permissions));
   }
 
   private void deliverAll(List<Participant> recipients, String json) {

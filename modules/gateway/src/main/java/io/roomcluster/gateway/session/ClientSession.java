@@ -76,6 +76,9 @@ public final class ClientSession {
   /** Another node's client resumed this session: reply with its state and stop here. */
   public record HandOver(ActorRef<NodeDelivery.TakeOverReply> replyTo) implements Command {}
 
+  /** The room changed this session's permissions (a backend participants update). */
+  public record PermissionsChanged(RoomId roomId, Set<String> permissions) implements Command {}
+
   /** A hello with this session's resume id arrived on {@code connection}. */
   public record Resume(Connection connection, String requestId, String helloVersion, ActorRef<Boolean> replyTo)
       implements Command {}
@@ -237,6 +240,7 @@ public final class ClientSession {
         .onMessage(Disinvited.class, this::onDisinvited)
         .onMessage(HandOver.class, this::onHandOver)
         .onMessageEquals(Drain.INSTANCE, this::onDrain)
+        .onMessage(PermissionsChanged.class, this::onPermissionsChanged)
         .onMessage(Resume.class, this::onResume)
         .onMessage(StateAfterResume.class, this::onStateAfterResume)
         .onMessage(ConnectionClosed.class, this::onConnectionClosed)
@@ -256,6 +260,7 @@ public final class ClientSession {
         .onMessage(RoomGone.class, this::onRoomGone)
         .onMessage(Disinvited.class, this::stashOrDropCommand)
         .onMessage(HandOver.class, this::stashOrDropCommand)
+        .onMessage(PermissionsChanged.class, this::stashOrDropCommand)
         .onMessageEquals(Drain.INSTANCE, this::onDrain)
         .onMessage(Resume.class, this::onResume)
         .onMessage(StateAfterResume.class, this::onStateAfterResume)
@@ -330,6 +335,14 @@ public final class ClientSession {
       Sender sender = new Sender(Recipient.SESSION, identity.publicId(), identity.userId());
       send(ServerMessage.control(new RelayedMessage(sender, null, data)).toJson());
     }
+  }
+
+  private Behavior<Command> onPermissionsChanged(PermissionsChanged changed) {
+    if (room != null && room.roomId().equals(changed.roomId())) {
+      room = new Membership(room.roomId(), room.roomSessionId(), Set.copyOf(changed.permissions()), room.properties());
+      publishToDirectory();
+    }
+    return Behaviors.same();
   }
 
   private Behavior<Command> onDrain() {

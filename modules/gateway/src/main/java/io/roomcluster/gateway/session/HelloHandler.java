@@ -11,6 +11,7 @@ import io.roomcluster.gateway.config.BackendSettings.Backend;
 import io.roomcluster.gateway.config.SignalingSettings;
 import io.roomcluster.gateway.session.SessionIdentity.ClientType;
 import io.roomcluster.gateway.ws.Connection;
+import io.roomcluster.protocol.auth.HelloV2Token;
 import io.roomcluster.protocol.backend.BackendClientResponse;
 import io.roomcluster.protocol.message.ErrorCodes;
 import io.roomcluster.protocol.message.ErrorMessage;
@@ -18,7 +19,9 @@ import io.roomcluster.protocol.message.HelloAuth;
 import io.roomcluster.protocol.message.HelloRequest;
 import io.roomcluster.protocol.sessionid.SessionIdData;
 import io.roomcluster.protocol.signing.Checksums;
+import java.security.PublicKey;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -149,13 +152,12 @@ public final class HelloHandler {
   }
 
   private CompletionStage<ActorRef<ClientSession.Command>> client(String requestId, HelloRequest hello, Connection connection) {
-    if (!HelloRequest.V1.equals(hello.version())) {
-      // hello v2 (JWT) is not advertised; a client that sends it anyway is told so.
-      throw reject(ErrorCodes.INVALID_HELLO_VERSION, ErrorCodes.INVALID_HELLO_VERSION_MESSAGE);
-    }
     String url = hello.auth().url();
     Backend backend = backends.forUrl(url).orElseThrow(() -> reject(ErrorCodes.INVALID_BACKEND, ErrorCodes.INVALID_BACKEND_MESSAGE));
     checkSessionLimit(backend);
+    if (HelloRequest.V2.equals(hello.version())) {
+      return helloV2(requestId, hello, connection, backend, url);
+    }
     return nextcloud
         .authenticate(url, backend, hello.auth().params())
         .handle(
@@ -169,6 +171,36 @@ public final class HelloHandler {
                 throw new CompletionException(cause);
               }
               return authenticated(requestId, hello, connection, backend, url, response);
+            });
+  }
+
+  /**
+   * Hello v2: no request to Nextcloud per hello; the JWT is checked against the key Nextcloud
+   * publishes in its capabilities (cached), and its issuer must be the same backend.
+   */
+  private CompletionStage<ActorRef<ClientSession.Command>> helloV2(
+      String requestId, HelloRequest hello, Connection connection, Backend backend, String url) {
+    String token = hello.auth().params().path("token").asText(null);
+    String base = NextcloudClient.baseUrl(url);
+    // No key in the cached capabilities: Nextcloud may have enabled or rotated it since, ask again.
+    return nextcloud
+        .capabilities(base)
+        .thenCompose(caps -> caps.helloV2TokenKey() != null ? CompletableFuture.completedFuture(caps) : nextcloud.capabilities(base, true))
+        .thenApply(
+            capabilities -> {
+              try {
+                PublicKey key = HelloV2Token.parseKey(capabilities.helloV2TokenKey());
+                HelloV2Token.Claims claims = HelloV2Token.verify(token, key, Instant.now());
+                boolean sameBackend = backends.forUrl(claims.issuer()).map(b -> b.id().equals(backend.id())).orElse(false);
+                if (!sameBackend) {
+                  throw reject(ErrorCodes.INVALID_TOKEN, ErrorCodes.INVALID_TOKEN_MESSAGE);
+                }
+                checkSessionLimit(backend);
+                return start(requestId, hello, connection, backend, url, claims.userId(), claims.userData(), ClientType.CLIENT);
+              } catch (HelloV2Token.Rejected rejected) {
+                system.log().info("hello v2 from {}: {}", connection.remoteAddress(), rejected.getMessage());
+                throw reject(rejected.error());
+              }
             });
   }
 
