@@ -132,7 +132,12 @@ public final class ClientSession {
   private final ArrayDeque<String> pending = new ArrayDeque<>();
   private Connection connection;
   private Membership room;
-  private boolean handedOver;
+  /**
+   * Set when this session ends for good (bye, expiry, disinvite, join timeout): only then is its
+   * replicated record removed. A session stopped because its node shuts down stays resumable
+   * from the directory on another node.
+   */
+  private boolean ended;
 
   private ClientSession(
       ActorContext<Command> context,
@@ -214,8 +219,7 @@ public final class ClientSession {
     if (room != null) {
       shared.registry().roomLeft(room.roomId());
     }
-    handedOver = true; // the new node owns the directory entry now
-    return Behaviors.stopped();
+    return Behaviors.stopped(); // the new node owns the directory record now
   }
 
   private SessionHandover stateWith(List<String> queued) {
@@ -371,6 +375,7 @@ public final class ClientSession {
   private Behavior<Command> onRoomJoinTimeout() {
     if (room == null) {
       closeWithBye(null, "room_join_timeout");
+      ended = true;
       return Behaviors.stopped();
     }
     return Behaviors.same();
@@ -402,6 +407,7 @@ public final class ClientSession {
         connection.close();
         connection = null;
       }
+      ended = true;
       return Behaviors.stopped();
     }
     return Behaviors.same();
@@ -428,7 +434,7 @@ public final class ClientSession {
 
   private Behavior<Command> unregister() {
     shared.registry().unregister(identity, context.getSelf());
-    if (!handedOver) {
+    if (ended) {
       shared.directory().tell(new SessionDirectory.Remove(identity.sid()));
     }
     return Behaviors.same();
@@ -653,6 +659,7 @@ public final class ClientSession {
     if (room != null) {
       leaveCurrentRoom();
     }
+    ended = true;
     return Behaviors.stopped();
   }
 
