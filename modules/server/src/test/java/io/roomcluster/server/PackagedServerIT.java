@@ -41,7 +41,7 @@ class PackagedServerIT {
   void servesWelcomeAndStopsCleanlyOnSigterm() throws Exception {
     int port = freePort();
     server = start(port);
-    HttpResponse<String> response = awaitWelcome(port, Duration.ofSeconds(60));
+    HttpResponse<String> response = awaitWelcome(port, Duration.ofSeconds(120));
 
     assertEquals(200, response.statusCode());
     assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
@@ -56,6 +56,43 @@ class PackagedServerIT {
     server.destroy();
     assertTrue(server.waitFor(30, TimeUnit.SECONDS), "server exits after SIGTERM");
     assertTrue(Files.isDirectory(dataDir.resolve("h2")), "embedded H2 database created under the data dir");
+  }
+
+  @Test
+  void roomStateWrittenThroughTheBackendApiSurvivesARestart() throws Exception {
+    int port = freePort();
+    server = start(port);
+    awaitWelcome(port, Duration.ofSeconds(120));
+    String backend = "http://127.0.0.1:" + port + "/dev-backend/";
+    String body = "{\"type\":\"update\",\"update\":{\"userids\":[],\"properties\":{\"name\":\"Kept\",\"type\":2}}}";
+    byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String random = io.roomcluster.protocol.signing.Checksums.newRandom();
+    HttpClient client = HttpClient.newHttpClient();
+    HttpResponse<String> update =
+        client.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/room/kept-room"))
+                .header("Content-Type", "application/json")
+                .header("Spreed-Signaling-Random", random)
+                .header("Spreed-Signaling-Checksum",
+                    io.roomcluster.protocol.signing.Checksums.checksum("dev-backend-secret".getBytes(java.nio.charset.StandardCharsets.UTF_8), random, bytes))
+                .header("Spreed-Signaling-Backend", backend)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, update.statusCode(), update.body());
+
+    server.destroy(); // SIGTERM
+    assertTrue(server.waitFor(30, TimeUnit.SECONDS), "server exits after SIGTERM");
+    server = start(port);
+    awaitWelcome(port, Duration.ofSeconds(120));
+    HttpResponse<String> state =
+        client.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/admin/room/dev/kept-room")).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, state.statusCode(), state.body());
+    JsonNode room = new ObjectMapper().readTree(state.body());
+    assertEquals("ACTIVE", room.path("phase").asText());
+    assertEquals("Kept", room.path("properties").path("name").asText(), "properties recovered from the H2 journal");
   }
 
   private Process start(int httpPort) throws IOException {

@@ -1,0 +1,55 @@
+package io.roomcluster.it.chaos;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ChaosOptionsTest {
+
+  @Test
+  void defaultsAreTheDocumentedLongRun() {
+    ChaosOptions o = ChaosOptions.parse("--mode", "roll");
+    assertEquals(ChaosOptions.Mode.ROLL, o.mode());
+    assertEquals(1000, o.clients);
+    assertEquals(200, o.rooms);
+    assertEquals(Duration.ofSeconds(20), o.durationBefore);
+    assertEquals(Duration.ofSeconds(40), o.settle);
+    assertEquals(Duration.ofMinutes(10), o.deadline);
+    assertEquals(10, o.abandonCount());
+  }
+
+  @Test
+  void parsesEveryKindOfValue() {
+    ChaosOptions o = ChaosOptions.parse("--mode", "kill", "--clients", "60", "--rooms", "12", "--duration-before", "500ms",
+        "--settle", "1.5m", "--kill-node", "2", "--roll-order", "2,0,1", "--abandon", "3", "--seed", "7");
+    assertEquals(ChaosOptions.Mode.KILL, o.mode());
+    assertEquals(Duration.ofMillis(500), o.durationBefore);
+    assertEquals(Duration.ofSeconds(90), o.settle);
+    assertEquals(2, o.killNode);
+    assertEquals(List.of(2, 0, 1), o.rollOrder);
+    assertEquals(3, o.abandonCount());
+    assertEquals(7, o.seed);
+  }
+
+  @Test
+  void refusesWhatCannotRun() {
+    assertThrows(ChaosOptions.UsageException.class, () -> ChaosOptions.parse("--clients", "10"));
+    assertThrows(ChaosOptions.UsageException.class, () -> ChaosOptions.parse("--mode", "roll", "--clients", "10", "--rooms", "6"));
+    assertThrows(ChaosOptions.UsageException.class, () -> ChaosOptions.parse("--mode", "kill", "--kill-node", "3"));
+    assertThrows(ChaosOptions.UsageException.class, () -> ChaosOptions.parse("--mode", "roll", "--settle", "soon"));
+    assertThrows(ChaosOptions.UsageException.class, () -> ChaosOptions.parse("--mode", "roll", "--bogus"));
+  }
+
+  @Test
+  void portsAreDistinctAndClearOfTheEphemeralRange() {
+    int[] ports = Ports.free(9, true);
+    assertEquals(9, java.util.Arrays.stream(ports).distinct().count());
+    for (int p : ports) {
+      assertTrue(p >= 20000 && p < 32000, "port " + p);
+    }
+  }
+}
