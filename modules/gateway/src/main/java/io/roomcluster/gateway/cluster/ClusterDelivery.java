@@ -170,9 +170,17 @@ public final class ClusterDelivery {
             node.tell(new NodeDelivery.Disinvite(roomId, membersByAddress.getOrDefault(address, List.of()), backendId, userIds, json)));
   }
 
-  /** Asks every other node for the session; completes with its state if one handed it over. */
+  /**
+   * Asks every other reachable node for the session; completes with its state if one handed it
+   * over. Unreachable nodes (a crashed one not yet downed) are not waited for: the session comes
+   * back from the replicated directory instead.
+   */
   public CompletionStage<Optional<SessionHandover>> takeOver(long sid, Duration timeout) {
-    List<ActorRef<NodeDelivery.Command>> nodes = remoteNodes;
+    Set<String> unreachable = new java.util.HashSet<>();
+    org.apache.pekko.cluster.typed.Cluster.get(system).state().getUnreachable()
+        .forEach(member -> unreachable.add(member.address().toString()));
+    List<ActorRef<NodeDelivery.Command>> nodes =
+        remoteNodes.stream().filter(node -> !unreachable.contains(node.path().address().toString())).toList();
     if (nodes.isEmpty()) {
       return CompletableFuture.completedFuture(Optional.empty());
     }

@@ -108,6 +108,13 @@ public final class ClientSession {
 
   private record RoomJoined(String requestId, Membership membership, RoomEntity.Joined joined) implements Command {}
 
+  /** Outcome of telling the room this session's new node; retried until the room confirms. */
+  private record ConnectionRecorded(RoomId roomId, boolean ok) implements Command {}
+
+  private enum RetryRecordConnection implements Command {
+    INSTANCE
+  }
+
   /** The room's view of this session after a resume: used to repeat a moderator mute. */
   private record StateAfterResume(RoomSnapshot snapshot) implements Command {}
 
@@ -202,10 +209,39 @@ public final class ClientSession {
     if (handover.room() != null) {
       room = new Membership(handover.room(), handover.roomSessionId(), handover.permissions(), handover.properties());
       shared.registry().roomJoined(room.roomId());
-      shared.room(room.roomId())
-          .tell(new RoomEntity.SetConnection(identity.publicId(), true, shared.nodeId(), context.getSystem().ignoreRef()));
+      recordConnectionHere();
       askForMuteState();
     }
+  }
+
+  /**
+   * Tells the room that this session's socket is now on this node, so its events come here and
+   * the reaper of the old node leaves it alone. Acknowledged and retried: the room may be handing
+   * off or restarting after a crash right now, and a lost update would cost the session its events
+   * and, 40 s later, its place in the room.
+   */
+  private void recordConnectionHere() {
+    RoomId target = room.roomId();
+    context.askWithStatus(
+        Done.class,
+        shared.room(target),
+        shared.settings().roomAskTimeout(),
+        replyTo -> new RoomEntity.SetConnection(identity.publicId(), true, shared.nodeId(), replyTo),
+        (done, failure) -> new ConnectionRecorded(target, failure == null));
+  }
+
+  private Behavior<Command> onConnectionRecorded(ConnectionRecorded recorded) {
+    if (!recorded.ok() && room != null && room.roomId().equals(recorded.roomId())) {
+      timers.startSingleTimer(RetryRecordConnection.INSTANCE, java.time.Duration.ofSeconds(1));
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onRetryRecordConnection() {
+    if (room != null) {
+      recordConnectionHere();
+    }
+    return Behaviors.same();
   }
 
   /** Hands this session to the node its client resumed on, and stops here without leaving the room. */
@@ -245,6 +281,8 @@ public final class ClientSession {
         .onMessage(HandOver.class, this::onHandOver)
         .onMessageEquals(Drain.INSTANCE, this::onDrain)
         .onMessage(PermissionsChanged.class, this::onPermissionsChanged)
+        .onMessage(ConnectionRecorded.class, this::onConnectionRecorded)
+        .onMessageEquals(RetryRecordConnection.INSTANCE, this::onRetryRecordConnection)
         .onMessage(Resume.class, this::onResume)
         .onMessage(StateAfterResume.class, this::onStateAfterResume)
         .onMessage(ConnectionClosed.class, this::onConnectionClosed)
@@ -265,6 +303,8 @@ public final class ClientSession {
         .onMessage(Disinvited.class, this::stashOrDropCommand)
         .onMessage(HandOver.class, this::stashOrDropCommand)
         .onMessage(PermissionsChanged.class, this::stashOrDropCommand)
+        .onMessage(ConnectionRecorded.class, this::onConnectionRecorded)
+        .onMessageEquals(RetryRecordConnection.INSTANCE, this::onRetryRecordConnection)
         .onMessageEquals(Drain.INSTANCE, this::onDrain)
         .onMessage(Resume.class, this::onResume)
         .onMessage(StateAfterResume.class, this::onStateAfterResume)

@@ -63,6 +63,9 @@ class ChaosRunIT {
         () -> assertEquals(0, r.roomsLost, "rooms lost\n" + table),
         () -> assertEquals(0, r.sessionsLost, "sessions lost\n" + table),
         () -> assertEquals(0, r.spuriousLeaves, "spurious leave events\n" + table),
+        // The short settle ends before the 40 s reap of a departed node: a participant the room
+        // still records there is a room loss and a spurious leave that has not happened yet.
+        () -> assertEquals(0, r.participantsAtWrongNode, "participants recorded at a node that does not hold them\n" + table),
         () -> assertTrue(r.gapMaxMs < 3000, "max signaling gap < 3 s\n" + table));
   }
 
@@ -85,6 +88,7 @@ class ChaosRunIT {
         () -> assertEquals(r.killedNodeSessions, r.killedNodeSessionsResumed, "every session of the killed node resumed\n" + table),
         () -> assertEquals(3, r.abandoned, "abandoned sessions\n" + table),
         () -> assertTrue(r.leavePairs > 0, "the abandoned sessions had peers\n" + table),
-        () -> assertEquals(r.leavePairs, r.leavePairsExactlyOne, "exactly one leave per peer and abandoned session\n" + table));
+        () -> assertEquals(r.leavePairs, r.leavePairsExactlyOne, "exactly one leave per peer and abandoned session\n" + table),
+        () -> assertEquals(0, r.participantsAtWrongNode, "participants recorded at a node that does not hold them\n" + table));
   }
 }
