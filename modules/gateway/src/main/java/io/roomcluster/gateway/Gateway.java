@@ -12,6 +12,7 @@ import io.roomcluster.gateway.http.OperatorRoutes;
 import io.roomcluster.gateway.metrics.Metrics;
 import io.roomcluster.gateway.room.NodeRoomEvents;
 import io.roomcluster.gateway.session.HelloHandler;
+import io.roomcluster.gateway.session.RoomPinger;
 import io.roomcluster.gateway.session.SessionContext;
 import io.roomcluster.gateway.session.SessionIds;
 import io.roomcluster.gateway.session.SessionRegistry;
@@ -62,7 +63,8 @@ public final class Gateway {
             delivery,
             system.systemActorOf(SessionDirectory.create(settings.resumeWindow()), "session-directory", Props.empty()),
             backends,
-            metrics);
+            metrics,
+            new RoomPinger(system, nextcloud, settings.roomPingInterval()));
     HelloHandler hello = new HelloHandler(system, settings, backends, nextcloud, sessionContext);
     WebSocketRoute webSocket = new WebSocketRoute(system, settings, hello, metrics);
     RoomRequestHandler roomRequests =

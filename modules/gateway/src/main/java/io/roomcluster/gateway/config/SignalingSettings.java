@@ -26,7 +26,8 @@ public record SignalingSettings(
     Set<String> statsAllowedIps,
     boolean devBackendEnabled,
     String devBackendPath,
-    Duration roomAskTimeout) {
+    Duration roomAskTimeout,
+    Duration roomPingInterval) {
 
   /** Placeholder values shipped in the reference's server.conf.in: refuse them. */
   private static final Set<String> PLACEHOLDERS =
@@ -68,7 +69,8 @@ public record SignalingSettings(
         Set.copyOf(c.getStringList("stats.allowed-ips")),
         c.getBoolean("dev-backend.enabled"),
         c.getString("dev-backend.path"),
-        c.getDuration("room.ask-timeout"));
+        c.getDuration("room.ask-timeout"),
+        c.getDuration("backend.room-ping-interval"));
   }
 
   public boolean internalClientsEnabled() {

@@ -210,6 +210,7 @@ public final class ClientSession {
       room = new Membership(handover.room(), handover.roomSessionId(), handover.permissions(), handover.properties());
       shared.registry().roomJoined(room.roomId());
       recordConnectionHere();
+      pingHere();
       askForMuteState();
     }
   }
@@ -265,6 +266,14 @@ public final class ClientSession {
         room == null ? null : room.roomId(), room == null ? null : room.roomSessionId(),
         room == null ? null : room.permissions(), room == null ? null : room.properties(),
         queued);
+  }
+
+  /** Nextcloud keeps this member's session alive while it is pinged (not for internal clients). */
+  private void pingHere() {
+    if (room != null && !identity.isInternal()) {
+      shared.pinger().joined(identity.sid(),
+          new RoomPinger.Member(identity.backend(), identity.authUrl(), room.roomId(), identity.userId(), room.roomSessionId()));
+    }
   }
 
   /** Replicates what a resume on another node needs, should this node die. */
@@ -430,6 +439,7 @@ public final class ClientSession {
     if (room != null && room.roomId().equals(gone.roomId())) {
       shared.registry().roomLeft(room.roomId());
       room = null;
+      shared.pinger().left(identity.sid());
       publishToDirectory();
     }
     send(gone.json());
@@ -441,6 +451,7 @@ public final class ClientSession {
     if (room != null && room.roomId().equals(disinvited.roomId())) {
       Membership leaving = room;
       room = null;
+      shared.pinger().left(identity.sid());
       shared.registry().roomLeft(leaving.roomId());
       shared.room(leaving.roomId()).tell(new RoomEntity.LeaveIfAt(identity.publicId(), shared.nodeId(), context.getSystem().ignoreRef()));
       if (connection != null) {
@@ -474,6 +485,7 @@ public final class ClientSession {
 
   private Behavior<Command> unregister() {
     shared.registry().unregister(identity, context.getSelf());
+    shared.pinger().left(identity.sid());
     if (ended) {
       shared.directory().tell(new SessionDirectory.Remove(identity.sid()));
     }
@@ -632,6 +644,7 @@ public final class ClientSession {
     RoomSnapshot snapshot = joined.joined().room();
     JsonNode properties = snapshot.properties() != null ? snapshot.properties() : room.properties();
     room = new Membership(room.roomId(), room.roomSessionId(), room.permissions(), properties);
+    pingHere();
     publishToDirectory();
     send(ServerMessage.room(joined.requestId(), new RoomResponse(room.roomId().token(), properties)).toJson());
     // As the reference: the joiner first learns who is there, then sees its own join.
@@ -679,6 +692,7 @@ public final class ClientSession {
   private void leaveCurrentRoom() {
     Membership leaving = room;
     room = null;
+    shared.pinger().left(identity.sid());
     shared.registry().roomLeft(leaving.roomId());
     shared.room(leaving.roomId()).tell(new RoomEntity.LeaveIfAt(identity.publicId(), shared.nodeId(), context.getSystem().ignoreRef()));
     if (!identity.isInternal()) {

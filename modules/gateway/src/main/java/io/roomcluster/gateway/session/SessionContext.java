@@ -22,7 +22,8 @@ public record SessionContext(
     ClusterDelivery cluster,
     ActorRef<SessionDirectory.Command> directory,
     BackendRegistry backends,
-    Metrics metrics) {
+    Metrics metrics,
+    RoomPinger pinger) {
 
   /** This node incarnation, as participants record it for the fan-out. */
   public String nodeId() {
