@@ -20,6 +20,8 @@
 #   --out FILE            report                                        [<repo>/BENCHMARKS.md]
 #   --workdir DIR         configs, logs, raw results                    [/tmp/rc-bench-<stamp>]
 #   --no-build            do not run mvn -B -q -o install -DskipTests first
+#   --append DIR          add runs to the results of an earlier run's workdir DIR (repetitions are
+#                         numbered after the existing ones) and render the report over all of them
 #   --quick               try the tooling: tiny plan, short runs, 1 rep, report in the workdir
 #   -h, --help
 #
@@ -42,6 +44,7 @@ OUT=$REPO/BENCHMARKS.md
 WORK=/tmp/rc-bench-$(date +%Y%m%d-%H%M%S)
 BUILD=1
 QUICK=0
+APPEND=0
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -55,6 +58,7 @@ while [ $# -gt 0 ]; do
     --out) OUT=$2; shift 2;;
     --workdir) WORK=$2; shift 2;;
     --no-build) BUILD=0; shift;;
+    --append) WORK=$2; APPEND=1; BUILD=0; shift 2;;
     --quick) QUICK=1; shift;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0;;
     *) echo "bench: unknown argument $1" >&2; exit 2;;
@@ -77,7 +81,6 @@ fi
 ANCHOR=$(cd "$REPO/.." && pwd)/shared/reference/anchor-run.sh
 
 JAR=$REPO/modules/server/target/roomcluster-server.jar
-BENCH_CP="$REPO/modules/bench/target/lib/*:$REPO/modules/bench/target/roomcluster-bench.jar"
 # What ./roomcluster run uses (the launcher's defaults), unless overridden like there.
 RC_JAVA_OPTS=${ROOMCLUSTER_JAVA_OPTS:-"-XX:+UseG1GC -XX:MaxRAMPercentage=25 -XX:+ExitOnOutOfMemoryError"}
 GEN_JAVA_OPTS=${BENCH_JAVA_OPTS:-"-XX:+UseParallelGC -Xms256m -Xmx2g"}
@@ -93,7 +96,13 @@ mkdir -p "$RES/runs" "$RES/debian" "$RES/meta" "$WORK/logs"
 INI=$WORK/server.conf
 CMDS=$RES/meta/commands.txt
 NOTES=$RES/meta/notes.txt
-: > "$CMDS"; : > "$NOTES"
+if [ "$APPEND" = 1 ]; then
+  [ -f "$RES/meta/plan.txt" ] || { echo "bench: $WORK has no earlier results" >&2; exit 2; }
+  echo "# appended $(date -u '+%Y-%m-%d %H:%M UTC'): bench/run.sh --plan \"$PLAN\" --reps $REPS" >> "$CMDS"
+  note_append="runs appended $(date -u '+%Y-%m-%d %H:%M UTC'): plan \"$PLAN\", $REPS rep(s) each"
+else
+  : > "$CMDS"; : > "$NOTES"
+fi
 note() { echo "bench: $*"; echo "$*" >> "$NOTES"; }
 logcmd() { echo "$*" >> "$CMDS"; }
 
@@ -110,6 +119,22 @@ if [ "$BUILD" = 1 ]; then
 fi
 [ -f "$JAR" ] || { echo "bench: $JAR missing (build first)" >&2; exit 1; }
 [ -f "$REPO/modules/bench/target/roomcluster-bench.jar" ] || { echo "bench: bench jar missing (build first)" >&2; exit 1; }
+# Other work on this machine may rebuild modules/*/target at any time: every run uses a snapshot
+# of what was built now (an appended run reuses the snapshot of the run it appends to).
+DIST=$WORK/dist
+if [ "$APPEND" = 0 ] || [ ! -d "$DIST" ]; then
+  rm -rf "$DIST"
+  mkdir -p "$DIST/server" "$DIST/bench"
+  cp "$JAR" "$DIST/server/" && cp -r "$REPO/modules/server/target/lib" "$DIST/server/lib"
+  cp "$REPO/modules/bench/target/roomcluster-bench.jar" "$DIST/bench/" && cp -r "$REPO/modules/bench/target/lib" "$DIST/bench/lib"
+  cp "$REPO/cluster-config/single-node.conf" "$DIST/single-node.conf"
+  git -C "$REPO" rev-parse --short HEAD > "$DIST/commit" 2>/dev/null || true
+  git -C "$REPO" status --porcelain 2>/dev/null | wc -l > "$DIST/dirty-files"
+  logcmd "cp -r modules/server/target/{roomcluster-server.jar,lib} modules/bench/target/{roomcluster-bench.jar,lib} cluster-config/single-node.conf $DIST/"
+fi
+JAR=$DIST/server/roomcluster-server.jar
+BENCH_CP="$DIST/bench/lib/*:$DIST/bench/roomcluster-bench.jar"
+SINGLE_NODE=$DIST/single-node.conf
 
 # ------------------------------------------------------------------ the one INI (anchor-run.sh's format)
 write_ini() { # $1 = file
@@ -168,6 +193,12 @@ logcmd "ip netns add $NETNS && ip netns exec $NETNS ip link set lo up"
 NSX=(ip netns exec "$NETNS")
 
 # ------------------------------------------------------------------ machine description
+if [ "$APPEND" = 1 ]; then
+  echo "$note_append" >> "$NOTES"
+  for c in $PLAN; do
+    case "$c" in debian-*) ;; *) grep -qx "$c" "$RES/meta/plan.txt" || echo "$c" >> "$RES/meta/plan.txt";; esac
+  done
+else
 {
   echo "date:    $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
   echo "cpu:     $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //') x $(nproc) ($(grep -c ^processor /proc/cpuinfo) logical)"
@@ -179,7 +210,7 @@ date -u '+%Y-%m-%d %H:%M UTC' > "$RES/meta/date"
 {
   echo "java:        $(java -version 2>&1 | head -1)"
   echo "reference:   $(dpkg-query -W -f='${Package} ${Version}' nextcloud-spreed-signaling 2>/dev/null) ($($REF_BIN -version 2>&1 | head -1))"
-  echo "roomcluster: $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null)$( [ -n "$(git -C "$REPO" status --porcelain 2>/dev/null)" ] && echo ' + uncommitted changes (working tree as built)')"
+  echo "roomcluster: $(cat "$DIST/commit")$( [ "$(cat "$DIST/dirty-files")" -gt 0 ] && echo " + uncommitted changes in $(cat "$DIST/dirty-files") files (working tree as built)"), server jar sha256 $(sha256sum "$JAR" | cut -c1-16)"
   echo "roomcluster JVM options: $RC_JAVA_OPTS"
   echo "load generator JVM options: $GEN_JAVA_OPTS"
 } > "$RES/meta/versions.txt"
@@ -203,6 +234,7 @@ cat > "$RES/meta/method.md" <<EOF
 - The load generator's own limits: see the "load client CPU %" rows; it is a Java process on the
   same 2 CPUs, so at saturation it takes CPU from the server exactly like the reference's Go client does.
 EOF
+fi
 
 # ------------------------------------------------------------------ helpers
 busy_pct() { # busy % of all CPUs over $1 s
@@ -240,10 +272,10 @@ start_server() { # $1 = reference|roomcluster, $2 = log file, $3 = ini
   else
     STOP_SIGNAL=TERM
     rm -rf "$WORK/rc-data"
-    logcmd "ip netns exec $NETNS java $RC_JAVA_OPTS -Droomcluster.data-dir=$WORK/rc-data -jar $JAR run --config $REPO/cluster-config/single-node.conf --spreed-config $ini &"
+    logcmd "ip netns exec $NETNS java $RC_JAVA_OPTS -Droomcluster.data-dir=$WORK/rc-data -jar $JAR run --config $SINGLE_NODE --spreed-config $ini &"
     # shellcheck disable=SC2086
     "${NSX[@]}" java $RC_JAVA_OPTS -Droomcluster.data-dir="$WORK/rc-data" -jar "$JAR" run \
-      --config "$REPO/cluster-config/single-node.conf" --spreed-config "$ini" > "$2" 2>&1 &
+      --config "$SINGLE_NODE" --spreed-config "$ini" > "$2" 2>&1 &
   fi
   SPID=$!   # ip netns exec execs: this is the server's PID
   local i
@@ -373,8 +405,18 @@ PY
 # ------------------------------------------------------------------ the plan
 START=$(date +%s)
 echo "bench: workdir $WORK, plan: $PLAN, $REPS rep(s)"
+first_rep() { # $1 = case: 1 + the highest repetition already recorded for it
+  local max=0 f n
+  for f in "$RES"/runs/"$1"__*__*.json "$RES"/debian/"$1"__*__*.json; do
+    [ -f "$f" ] || continue
+    n=${f##*__}; n=${n%.json}
+    [ "$n" -gt "$max" ] && max=$n
+  done
+  echo $((max + 1))
+}
 for c in $PLAN; do
-  for r in $(seq 1 "$REPS"); do
+  r0=$(first_rep "$c")
+  for r in $(seq "$r0" $((r0 + REPS - 1))); do
     for s in reference roomcluster; do
       if [ "${c%%-*}" = debian ]; then
         if [ ! -x "$ANCHOR" ] || [ ! -x "$DEB_CLIENT" ]; then

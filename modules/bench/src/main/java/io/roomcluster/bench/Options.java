@@ -59,6 +59,8 @@ final class Options {
   /** Idle scenario: measure the JVM heap with jcmd (server is a JVM). */
   boolean jvmHeap;
   int settleSeconds = 5;
+  /** Storm: clients of the (unmeasured) warm-up storm; 0 = half of --clients, at most 500. */
+  int stormWarmupClients;
   /** Bound for everything: the process exits after this many seconds whatever happens. */
   int hardLimitSeconds = 600;
   boolean quiet;
@@ -95,6 +97,7 @@ final class Options {
         --payload BYTES                    padding in each message's data [0]
         --jvm-heap                         idle: also measure the server's Java heap (jcmd GC.heap_info)
         --settle S                         idle: seconds to wait before measuring [5]
+        --storm-warmup-clients N           storm: size of the unmeasured warm-up storm [clients/2, max 500]
         --hard-limit S                     exit after S seconds no matter what [600]
         --quiet                            no progress lines
         --case NAME --rep N                labels stored in the JSON (bench/run.sh's plan)
@@ -134,6 +137,7 @@ final class Options {
         case "--payload" -> o.payloadBytes = Integer.parseInt(value(a, ++i, k));
         case "--jvm-heap" -> o.jvmHeap = true;
         case "--settle" -> o.settleSeconds = Integer.parseInt(value(a, ++i, k));
+        case "--storm-warmup-clients" -> o.stormWarmupClients = Integer.parseInt(value(a, ++i, k));
         case "--hard-limit" -> o.hardLimitSeconds = Integer.parseInt(value(a, ++i, k));
         case "--quiet" -> o.quiet = true;
         case "--case" -> o.caseName = value(a, ++i, k);

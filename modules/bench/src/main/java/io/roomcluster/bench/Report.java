@@ -190,7 +190,9 @@ final class Report {
     md.append("## 3. How it was measured\n\n");
     md.append(meta("method.md")).append("\n\n");
     md.append("### The INI both servers read\n\n```ini\n").append(meta("server.conf")).append("\n```\n\n");
-    md.append("### Exact commands (in run order)\n\n```sh\n").append(meta("commands.txt")).append("\n```\n\n");
+    md.append("### Exact commands (in run order)\n\n<details><summary>")
+        .append(meta("commands.txt").lines().count()).append(" commands</summary>\n\n```sh\n")
+        .append(meta("commands.txt")).append("\n```\n\n</details>\n\n");
     String notes = meta("notes.txt");
     if (!notes.isEmpty()) {
       md.append("### Notes from the run\n\n");
@@ -569,8 +571,8 @@ final class Report {
     if (p99Pointer != null) {
       p99 = median(runs.stream().filter(r -> RC.equals(r.server)).map(r -> num(r.doc, p99Pointer)).toList());
       Double refP99 = median(runs.stream().filter(r -> REF.equals(r.server)).map(r -> num(r.doc, p99Pointer)).toList());
-      md.append(" (probe p99 ").append(p99 == null ? "-" : fmt(p99, 0)).append(" ms; reference ")
-          .append(refP99 == null ? "-" : fmt(refP99, 0)).append(" ms)");
+      md.append(" (probe p99 ").append(p99 == null ? "- : the probe got no result, its own connect/hello failed under the load" : fmt(p99, 0) + " ms")
+          .append("; reference ").append(refP99 == null ? "-" : fmt(refP99, 0) + " ms").append(")");
     }
     md.append(" | ").append(ratio(ref, rc)).append(mark).append(" | ");
     boolean met = ref != null && rc != null && ref > 0 && ok.test(rc / ref)

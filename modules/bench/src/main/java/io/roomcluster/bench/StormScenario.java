@@ -8,7 +8,7 @@ import java.util.List;
  * {@code connect-concurrency} connects+hellos+joins in flight), each joining a room of
  * {@code room-size}. Measures the time until all are joined, joins/s, and per client the time from
  * its connect to its hello answer and to its join answer. With a warm-up, a smaller storm
- * (a fifth of the clients, at most 200, other rooms) runs and is closed first.
+ * (half of the clients, at most 500, other rooms) runs and is closed first.
  */
 final class StormScenario extends Scenario {
 
@@ -21,7 +21,7 @@ final class StormScenario extends Scenario {
     double load1 = ProcSampler.loadAverage1();
     long rssIdle = sampler.mark().serverRssKb();
     if (o.warmupSeconds > 0) {
-      int warm = Math.max(2, Math.min(200, o.clients / 5));
+      int warm = o.stormWarmupClients > 0 ? o.stormWarmupClients : Math.max(2, Math.min(500, o.clients / 2));
       fleet.connect(o.clients, warm, i -> RoomState.token("bench-warm-", i, o.roomSize), this, "warmup.", 120);
       fleet.closeAll();
       Thread.sleep(1000);

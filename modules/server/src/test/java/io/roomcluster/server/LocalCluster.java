@@ -127,7 +127,28 @@ final class LocalCluster implements AutoCloseable {
         }
         sleep(200);
       }
+      // Routing is ready once every node's delivery actor is known here (Receptionist gossip).
+      while (deliveryNodes(node) != members) {
+        if (Instant.now().isAfter(deadline)) {
+          assertEquals(members, deliveryNodes(node), "delivery actors not known on " + node.address());
+        }
+        sleep(200);
+      }
     }
+  }
+
+  private static int deliveryNodes(ActorSystem<?> node) {
+    return org.apache.pekko.actor.typed.javadsl.AskPattern
+        .<org.apache.pekko.actor.typed.receptionist.Receptionist.Command, org.apache.pekko.actor.typed.receptionist.Receptionist.Listing>ask(
+            node.receptionist(),
+            replyTo -> org.apache.pekko.actor.typed.receptionist.Receptionist.find(io.roomcluster.gateway.cluster.NodeDelivery.KEY, replyTo),
+            Duration.ofSeconds(3),
+            node.scheduler())
+        .toCompletableFuture()
+        .orTimeout(5, TimeUnit.SECONDS)
+        .join()
+        .getServiceInstances(io.roomcluster.gateway.cluster.NodeDelivery.KEY)
+        .size();
   }
 
   private static long upMembers(ActorSystem<?> node) {
