@@ -52,6 +52,7 @@ public final class Gateway {
     NextcloudClient nextcloud = new NextcloudClient(system, settings.backend(), metrics);
     ClusterDelivery delivery =
         new ClusterDelivery(system, registry, NodeIds.of(Cluster.get(system).selfMember().uniqueAddress()));
+    NodeState.get(system).routingCheck(delivery::knowsEveryUpMember);
     delivery.start(system.systemActorOf(NodeDelivery.create(registry, delivery), "node-delivery", Props.empty()));
     SessionContext sessionContext =
         new SessionContext(
@@ -94,13 +95,25 @@ public final class Gateway {
    */
   public CompletionStage<Done> drain(ActorSystem<?> system, Duration timeout) {
     NodeState.get(system).startDraining();
+    int count = sessions.sessionCount();
+    system.log().info("drain: closing the sockets of {} sessions so their clients resume on other nodes", count);
     sessions.all().forEach(session -> session.tell(ClientSession.Drain.INSTANCE));
     CompletableFuture<Done> drained = new CompletableFuture<>();
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long start = System.nanoTime();
+    long deadline = start + timeout.toNanos();
     Runnable[] poll = new Runnable[1];
     poll[0] =
         () -> {
-          if (sessions.sessionCount() == 0 || System.nanoTime() - deadline > 0) {
+          int left = sessions.sessionCount();
+          if (left == 0 || System.nanoTime() - deadline > 0) {
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            if (left == 0) {
+              system.log().info("drain: all {} sessions resumed elsewhere after {} ms", count, ms);
+            } else {
+              system.log().warn(
+                  "drain: {} of {} sessions not resumed elsewhere after {} ms; they stay resumable from the session directory",
+                  left, count, ms);
+            }
             drained.complete(Done.getInstance());
           } else {
             system.scheduler().scheduleOnce(Duration.ofMillis(100), poll[0], system.executionContext());

@@ -1,6 +1,7 @@
 package io.roomcluster.gateway;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
@@ -17,6 +18,8 @@ public final class NodeState implements Extension {
       };
 
   private final AtomicBoolean draining = new AtomicBoolean();
+  private volatile BooleanSupplier routingCheck = () -> true;
+  private volatile boolean routingConverged;
 
   public static NodeState get(ActorSystem<?> system) {
     return ID.apply(system);
@@ -29,5 +32,26 @@ public final class NodeState implements Extension {
 
   public void startDraining() {
     draining.set(true);
+  }
+
+  /** How to tell that this node can route frames to every cluster member (set by the gateway). */
+  public void routingCheck(BooleanSupplier check) {
+    this.routingCheck = check;
+  }
+
+  /**
+   * Ready for clients: not draining, and able to route to every member. The second part is
+   * latched the first time it holds: a fresh node whose view of the other nodes' delivery actors
+   * lags behind membership would drop its clients' first cross-node frames; a running node must
+   * not flap when another one joins.
+   */
+  public boolean ready() {
+    if (draining()) {
+      return false;
+    }
+    if (!routingConverged && routingCheck.getAsBoolean()) {
+      routingConverged = true;
+    }
+    return routingConverged;
   }
 }

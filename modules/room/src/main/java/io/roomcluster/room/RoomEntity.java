@@ -63,7 +63,7 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * empty (last participant left, or deleted), and an empty room that was only woken up (e.g. by
  * {@link GetState}) stops after {@code roomcluster.room.passivate-empty-after} of inactivity. All
  * state is in the journal, so a stopped room loses nothing. Sharding remembers the running rooms
- * (in the journal), so a room whose node crashed restarts on another node by itself.
+ * (Distributed Data), so a room whose node crashed restarts on another node by itself.
  *
  * <p>Reaping: a participant's {@code node} that is not a current cluster member (crashed, downed,
  * left) gets a timer of {@code roomcluster.room.reap-disconnected-after}; then every participant
@@ -247,17 +247,16 @@ public final class RoomEntity
   /**
    * No automatic passivation: a quiet room with connected sessions must stay (see the class
    * comment). Remember entities: a room hosted on a crashed node restarts on another node by
-   * itself and reaps the crashed node's participants, even if nobody talks to it. The
-   * eventsourced store keeps the remembered ids in the journal, so they survive a full cluster
-   * restart; set here rather than only in reference.conf, whose merge order is the classpath's. A
-   * passivated room is dropped from the remembered set.
+   * itself and reaps the crashed node's participants, even if nobody talks to it. The ids are
+   * kept in Distributed Data (see reference.conf for why not the journal); set here rather than
+   * only in reference.conf, whose merge order is the classpath's. A passivated room is dropped
+   * from the remembered set.
    */
   static ClusterShardingSettings shardingSettings(ActorSystem<?> system) {
     return ClusterShardingSettings.create(system)
         .withNoPassivationStrategy()
         .withRememberEntities(true)
-        .withRememberEntitiesStoreMode(
-            ClusterShardingSettings.rememberEntitiesStoreModeEventSourced());
+        .withRememberEntitiesStoreMode(ClusterShardingSettings.rememberEntitiesStoreModeDdata());
   }
 
   /** How edge code addresses a room (never cache the {@code ActorRef} behind it). */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The module's reference.conf: defaults and the serialization bindings it includes. */
@@ -31,8 +32,9 @@ class RoomSettingsTest {
   }
 
   @Test
-  void roomsAreRememberedInTheJournal() {
-    assertEquals("eventsourced",
+  void roomsAreRememberedInDistributedDataWithoutDurableStorage() {
+    assertEquals(List.of(), REFERENCE.getStringList("pekko.cluster.sharding.distributed-data.durable.keys"));
+    assertEquals("ddata",
         REFERENCE.getString("pekko.cluster.sharding.remember-entities-store"));
   }
 

@@ -9,7 +9,8 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 
 /**
  * Pekko Management readiness check: false as soon as the node starts draining, before it stops
- * accepting sockets, so a load balancer sends no new clients here.
+ * accepting sockets, so a load balancer sends no new clients here; and false on a fresh node
+ * until it can route frames to every member ({@link NodeState#ready}).
  */
 public final class DrainReadinessCheck implements Supplier<CompletionStage<Boolean>> {
 
@@ -21,6 +22,6 @@ public final class DrainReadinessCheck implements Supplier<CompletionStage<Boole
 
   @Override
   public CompletionStage<Boolean> get() {
-    return CompletableFuture.completedFuture(!state.draining());
+    return CompletableFuture.completedFuture(state.ready());
   }
 }

@@ -77,6 +77,18 @@ public final class ClusterDelivery {
     locations.values().removeIf(node -> !nodes.contains(node));
   }
 
+  /** Whether the delivery actor of every Up member is known here (the Receptionist view caught up). */
+  public boolean knowsEveryUpMember() {
+    Map<String, ActorRef<NodeDelivery.Command>> known = nodesByAddress;
+    for (org.apache.pekko.cluster.Member member : org.apache.pekko.cluster.typed.Cluster.get(system).state().getMembers()) {
+      if (member.status().equals(org.apache.pekko.cluster.MemberStatus.up())
+          && !known.containsKey(member.address().toString())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   void remember(long sid, ActorRef<NodeDelivery.Command> node) {
     if (locations.size() >= MAX_CACHED_LOCATIONS) {
       locations.clear();
@@ -95,6 +107,11 @@ public final class ClusterDelivery {
     Optional<ActorRef<ClientSession.Command>> local = registry.bySid(sid);
     if (local.isPresent()) {
       local.get().tell(new ClientSession.Deliver(json));
+      return;
+    }
+    Optional<SessionRegistry.Forward> forward = registry.forwardBySid(sid);
+    if (forward.isPresent()) {
+      forward.get().node().tell(new NodeDelivery.Forwarded(sid, json));
       return;
     }
     ActorRef<NodeDelivery.Command> node = locations.get(sid);
@@ -188,7 +205,7 @@ public final class ClusterDelivery {
     AtomicInteger outstanding = new AtomicInteger(nodes.size());
     for (ActorRef<NodeDelivery.Command> node : nodes) {
       AskPattern.<NodeDelivery.Command, NodeDelivery.TakeOverReply>ask(
-              node, replyTo -> new NodeDelivery.TakeOver(sid, replyTo), timeout, system.scheduler())
+              node, replyTo -> new NodeDelivery.TakeOver(sid, replyTo, self), timeout, system.scheduler())
           .whenComplete(
               (reply, failure) -> {
                 if (reply != null && reply.handover().isPresent()) {
@@ -206,6 +223,8 @@ public final class ClusterDelivery {
       ActorRef<ClientSession.Command> session = registry.byPublicId(id);
       if (session != null) {
         session.tell(new ClientSession.Deliver(json));
+      } else {
+        registry.forwardByPublicId(id).ifPresent(f -> f.node().tell(new NodeDelivery.Forwarded(f.sid(), json)));
       }
     }
   }

@@ -51,17 +51,27 @@ public final class NodeDelivery {
   public record ToUser(String backendId, String userId, String json) implements Command {}
 
   /** Another node's client resumed this session: hand it over if it lives here. */
-  public record TakeOver(long sid, ActorRef<TakeOverReply> replyTo) implements Command {}
+  public record TakeOver(long sid, ActorRef<TakeOverReply> replyTo, ActorRef<Command> newNode) implements Command {}
+
+  /** A frame for a session this node took over from the sending node (which still got it). */
+  public record Forwarded(long sid, String json) implements Command {}
 
   public record TakeOverReply(Optional<SessionHandover> handover) implements CborSerializable {}
 
   private record ListingUpdated(Receptionist.Listing listing) implements Command {}
 
+  private enum PurgeForwards implements Command {
+    INSTANCE
+  }
+
+  private static final java.time.Duration PURGE_INTERVAL = java.time.Duration.ofSeconds(10);
+
   private NodeDelivery() {}
 
   public static Behavior<Command> create(SessionRegistry registry, ClusterDelivery cluster) {
     return Behaviors.setup(
-        context -> {
+        context -> Behaviors.withTimers(timers -> {
+          timers.startTimerWithFixedDelay(PurgeForwards.INSTANCE, PURGE_INTERVAL);
           context.getSystem().receptionist().tell(Receptionist.register(KEY, context.getSelf()));
           ActorRef<Receptionist.Listing> adapter = context.messageAdapter(Receptionist.Listing.class, ListingUpdated::new);
           context.getSystem().receptionist().tell(Receptionist.subscribe(KEY, adapter));
@@ -85,6 +95,11 @@ public final class NodeDelivery {
                 return Behaviors.same();
               })
               .onMessage(TakeOver.class, m -> takeOver(registry, m))
+              .onMessage(Forwarded.class, m -> forwarded(registry, m))
+              .onMessageEquals(PurgeForwards.INSTANCE, () -> {
+                registry.purgeForwards();
+                return Behaviors.same();
+              })
               .onMessage(PermissionsChanged.class, m -> {
                 ActorRef<ClientSession.Command> session = registry.byPublicId(m.publicId());
                 if (session != null) {
@@ -93,7 +108,7 @@ public final class NodeDelivery {
                 return Behaviors.same();
               })
               .build();
-        });
+        }));
   }
 
   private static Behavior<Command> onListing(ClusterDelivery cluster, Receptionist.Listing listing) {
@@ -106,7 +121,20 @@ public final class NodeDelivery {
       ActorRef<ClientSession.Command> session = registry.byPublicId(id);
       if (session != null) {
         session.tell(new ClientSession.Deliver(m.json()));
+      } else {
+        // Handed to another node a moment ago; the room does not know yet.
+        registry.forwardByPublicId(id).ifPresent(f -> f.node().tell(new Forwarded(f.sid(), m.json())));
       }
+    }
+    return Behaviors.same();
+  }
+
+  private static Behavior<Command> forwarded(SessionRegistry registry, Forwarded m) {
+    Optional<ActorRef<ClientSession.Command>> session = registry.bySid(m.sid());
+    if (session.isPresent()) {
+      session.get().tell(new ClientSession.Deliver(m.json()));
+    } else {
+      registry.offerArrival(m.sid(), m.json()); // the session is still starting here
     }
     return Behaviors.same();
   }
@@ -143,17 +171,31 @@ public final class NodeDelivery {
       if (m.locate()) {
         m.sender().tell(new SessionLocated(m.sid(), context.getSelf()));
       }
+    } else if (registry.offerArrival(m.sid(), m.json())) {
+      // Being taken over by this node right now: the frame waits for the session to start.
+      if (m.locate()) {
+        m.sender().tell(new SessionLocated(m.sid(), context.getSelf()));
+      }
     } else if (!m.locate()) {
-      // The sender's cache is stale (the session resumed elsewhere or expired).
-      m.sender().tell(new SessionNotHere(m.sid(), m.json()));
+      Optional<SessionRegistry.Forward> forward = registry.forwardBySid(m.sid());
+      if (forward.isPresent()) {
+        // Handed over from here: forward the frame and point the sender at the new node.
+        forward.get().node().tell(new Forwarded(m.sid(), m.json()));
+        m.sender().tell(new SessionLocated(m.sid(), forward.get().node()));
+      } else {
+        // The sender's cache is stale (the session resumed elsewhere or expired).
+        m.sender().tell(new SessionNotHere(m.sid(), m.json()));
+      }
     }
+    // A located broadcast reached every node: the session's new node got its own copy, so a
+    // node that only forwards stays silent (no duplicate).
     return Behaviors.same();
   }
 
   private static Behavior<Command> takeOver(SessionRegistry registry, TakeOver m) {
     Optional<ActorRef<ClientSession.Command>> session = registry.bySid(m.sid());
     if (session.isPresent()) {
-      session.get().tell(new ClientSession.HandOver(m.replyTo()));
+      session.get().tell(new ClientSession.HandOver(m.replyTo(), m.newNode()));
     } else {
       m.replyTo().tell(new TakeOverReply(Optional.empty()));
     }

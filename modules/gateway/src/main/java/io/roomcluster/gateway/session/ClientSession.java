@@ -74,7 +74,8 @@ public final class ClientSession {
   public record Disinvited(RoomId roomId, String json) implements Command {}
 
   /** Another node's client resumed this session: reply with its state and stop here. */
-  public record HandOver(ActorRef<NodeDelivery.TakeOverReply> replyTo) implements Command {}
+  public record HandOver(ActorRef<NodeDelivery.TakeOverReply> replyTo, ActorRef<NodeDelivery.Command> newNode)
+      implements Command {}
 
   /** The room changed this session's permissions (a backend participants update). */
   public record PermissionsChanged(RoomId roomId, Set<String> permissions) implements Command {}
@@ -100,6 +101,14 @@ public final class ClientSession {
   private enum RoomJoinTimedOut implements Command {
     INSTANCE
   }
+
+  /** Handed over: frames still in this actor's mailbox have been forwarded, it may stop. */
+  private enum ForwardingDone implements Command {
+    INSTANCE
+  }
+
+  /** Long enough for the mailbox of a handed-over session to empty; later frames use the registry's forward. */
+  private static final java.time.Duration FORWARD_MAILBOX_FOR = java.time.Duration.ofSeconds(5);
 
   private record BackendJoinAnswered(String requestId, RoomRequest request, String roomSessionId, BackendClientResponse response)
       implements Command {}
@@ -138,6 +147,8 @@ public final class ClientSession {
   private final SessionContext shared;
   private final ArrayDeque<String> pending = new ArrayDeque<>();
   private Connection connection;
+  /** The socket this node closed to drain: what its client had already sent still counts. */
+  private long drainedConnectionId = -1;
   private Membership room;
   /**
    * Set when this session ends for good (bye, expiry, disinvite, join timeout): only then is its
@@ -193,6 +204,8 @@ public final class ClientSession {
                           if (handover != null) {
                             shared.metrics().sessionResumed(true);
                             session.continueFrom(handover);
+                            // Frames the old node forwarded while this session was starting.
+                            shared.registry().arrived(identity.sid(), context.getSelf()).forEach(session::send);
                           } else if (identity.isGuest()) {
                             timers.startSingleTimer(RoomJoinTimedOut.INSTANCE, shared.settings().roomJoinTimeout());
                           }
@@ -245,18 +258,47 @@ public final class ClientSession {
     return Behaviors.same();
   }
 
-  /** Hands this session to the node its client resumed on, and stops here without leaving the room. */
+  /**
+   * Hands this session to the node its client resumed on, without leaving the room. Frames that
+   * peers still address to this node (their caches and the room's record of the session's node
+   * catch up a moment later) are forwarded there for the resume window, so none is lost.
+   */
   private Behavior<Command> onHandOver(HandOver handOver) {
     if (connection != null) {
       connection.send(ServerMessage.bye(null, "session_resumed").toJson());
       connection.close();
       connection = null;
     }
+    shared.registry().unregister(identity, context.getSelf());
+    shared.registry().forward(identity, handOver.newNode(), shared.settings().resumeWindow());
     handOver.replyTo().tell(new NodeDelivery.TakeOverReply(Optional.of(stateWith(List.copyOf(pending)))));
+    pending.clear();
     if (room != null) {
       shared.registry().roomLeft(room.roomId());
     }
-    return Behaviors.stopped(); // the new node owns the directory record now
+    timers.cancelAll();
+    timers.startSingleTimer(ForwardingDone.INSTANCE, FORWARD_MAILBOX_FOR);
+    return forwardingTo(handOver.newNode()); // the new node owns the directory record now
+  }
+
+  private Behavior<Command> forwardingTo(ActorRef<NodeDelivery.Command> node) {
+    return Behaviors.receive(Command.class)
+        .onMessage(Deliver.class, deliver -> {
+          node.tell(new NodeDelivery.Forwarded(identity.sid(), deliver.json()));
+          return Behaviors.same();
+        })
+        .onMessage(RoomGone.class, gone -> {
+          node.tell(new NodeDelivery.Forwarded(identity.sid(), gone.json()));
+          return Behaviors.same();
+        })
+        .onMessage(HandOver.class, again -> {
+          again.replyTo().tell(new NodeDelivery.TakeOverReply(Optional.empty()));
+          return Behaviors.same();
+        })
+        .onMessageEquals(ForwardingDone.INSTANCE, Behaviors::stopped)
+        .onSignal(PostStop.class, signal -> unregister())
+        .onAnyMessage(message -> Behaviors.same())
+        .build();
   }
 
   private SessionHandover stateWith(List<String> queued) {
@@ -400,6 +442,7 @@ public final class ClientSession {
 
   private Behavior<Command> onDrain() {
     if (connection != null) {
+      drainedConnectionId = connection.id();
       connection.close();
       connection = null;
       timers.startSingleTimer(ResumeWindowExpired.INSTANCE, shared.settings().resumeWindow());
@@ -495,10 +538,14 @@ public final class ClientSession {
   // ---------------------------------------------------------------- client messages
 
   private Behavior<Command> onClientMessage(FromClient fromClient) {
-    if (connection == null || connection.id() != fromClient.connectionId()) {
+    ClientMessage message = fromClient.message();
+    boolean current = connection != null && connection.id() == fromClient.connectionId();
+    // Sent before the client saw the drain close its socket: messages to peers still go out.
+    boolean drained = connection == null && fromClient.connectionId() == drainedConnectionId
+        && ("message".equals(message.type()) || "control".equals(message.type()));
+    if (!current && !drained) {
       return Behaviors.same(); // from a connection this session has left behind
     }
-    ClientMessage message = fromClient.message();
     return switch (message.type()) {
       case "room" -> onRoom(message.id(), message.room());
       case "message" -> relay(message.message(), false);

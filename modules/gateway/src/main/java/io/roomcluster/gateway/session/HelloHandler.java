@@ -41,6 +41,9 @@ public final class HelloHandler {
 
   private static final Duration RESUME_ASK_TIMEOUT = Duration.ofSeconds(5);
 
+  /** Resumes slower than this are logged: they are the signaling gap clients of a rolled node see. */
+  private static final long SLOW_RESUME_MS = 1000;
+
   private final ActorSystem<?> system;
   private final SignalingSettings settings;
   private final BackendRegistry backends;
@@ -110,11 +113,22 @@ public final class HelloHandler {
               });
     }
     long sid = data.get().sid();
+    long started = System.nanoTime();
+    SessionRegistry.Arrival arrival = sessionContext.registry().expectArrival(sid);
     return sessionContext.cluster()
         .takeOver(sid, RESUME_ASK_TIMEOUT)
         .thenCompose(handover -> handover.isPresent() ? CompletableFuture.completedFuture(handover) : fromDirectory(sid))
+        .whenComplete((handover, failure) -> {
+          if (failure != null || handover.isEmpty()) {
+            sessionContext.registry().cancelArrival(sid, arrival);
+          }
+        })
         .thenApply(
             handover -> {
+              long ms = (System.nanoTime() - started) / 1_000_000;
+              if (ms >= SLOW_RESUME_MS) {
+                system.log().info("resume of session {} from another node took {} ms", Long.toUnsignedString(sid, 36), ms);
+              }
               SessionHandover state = handover.orElseThrow(() -> reject(ErrorMessage.NO_SUCH_SESSION));
               Backend backend = backends.byId(state.backendId()).orElseThrow(() -> reject(ErrorMessage.NO_SUCH_SESSION));
               SessionIdentity identity =

@@ -1,6 +1,9 @@
 package io.roomcluster.gateway.session;
 
+import io.roomcluster.gateway.cluster.NodeDelivery;
 import io.roomcluster.room.RoomId;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -19,6 +22,51 @@ public final class SessionRegistry {
   private final Map<String, Set<ActorRef<ClientSession.Command>>> byUser = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> perBackend = new ConcurrentHashMap<>();
   private final Map<RoomId, Integer> localRoomMembers = new ConcurrentHashMap<>();
+  private final Map<Long, Forward> forwardsBySid = new ConcurrentHashMap<>();
+  private final Map<String, Forward> forwardsByPublicId = new ConcurrentHashMap<>();
+  private final Map<Long, Arrival> arrivals = new ConcurrentHashMap<>();
+
+  /**
+   * A session this node handed to another node: frames still addressed here (by peers whose
+   * location cache or room record is not updated yet) follow it there until {@code untilNanos}.
+   */
+  public record Forward(long sid, String publicId, ActorRef<NodeDelivery.Command> node, long untilNanos) {}
+
+  /**
+   * A session being taken over from another node: frames that node forwards before the session
+   * has started here wait in this buffer and are handed to the session when it starts.
+   */
+  public static final class Arrival {
+    private final List<String> frames = new ArrayList<>();
+    private ActorRef<ClientSession.Command> session;
+    private boolean cancelled;
+
+    synchronized boolean offer(String json) {
+      if (cancelled) {
+        return false;
+      }
+      if (session != null) {
+        session.tell(new ClientSession.Deliver(json));
+      } else if (frames.size() < MAX_ARRIVAL_FRAMES) {
+        frames.add(json);
+      }
+      return true;
+    }
+
+    synchronized List<String> arrive(ActorRef<ClientSession.Command> session) {
+      this.session = session;
+      List<String> buffered = List.copyOf(frames);
+      frames.clear();
+      return buffered;
+    }
+
+    synchronized void cancel() {
+      cancelled = true;
+      frames.clear();
+    }
+  }
+
+  private static final int MAX_ARRIVAL_FRAMES = 1000;
 
   void register(SessionIdentity identity, ActorRef<ClientSession.Command> session) {
     bySid.put(identity.sid(), session);
@@ -42,6 +90,64 @@ public final class SessionRegistry {
             return sessions.isEmpty() ? null : sessions;
           });
     }
+  }
+
+  // ---------------------------------------------------------------- hand-over between nodes
+
+  /** Called by a session that handed itself over to {@code node}: later frames follow it there. */
+  void forward(SessionIdentity identity, ActorRef<NodeDelivery.Command> node, java.time.Duration window) {
+    Forward forward = new Forward(identity.sid(), identity.publicId(), node, System.nanoTime() + window.toNanos());
+    forwardsBySid.put(identity.sid(), forward);
+    forwardsByPublicId.put(identity.publicId(), forward);
+  }
+
+  public Optional<Forward> forwardBySid(long sid) {
+    return live(forwardsBySid.get(sid));
+  }
+
+  public Optional<Forward> forwardByPublicId(String publicId) {
+    return live(forwardsByPublicId.get(publicId));
+  }
+
+  private static Optional<Forward> live(Forward forward) {
+    return forward != null && System.nanoTime() - forward.untilNanos() < 0 ? Optional.of(forward) : Optional.empty();
+  }
+
+  /** Drops forwarding addresses past their window (called periodically). */
+  public void purgeForwards() {
+    long now = System.nanoTime();
+    forwardsBySid.values().removeIf(f -> now - f.untilNanos() >= 0);
+    forwardsByPublicId.values().removeIf(f -> now - f.untilNanos() >= 0);
+  }
+
+  /** A resume here is about to take this session over from another node. */
+  public Arrival expectArrival(long sid) {
+    Arrival arrival = new Arrival();
+    arrivals.put(sid, arrival);
+    // A session resumed here again is here, not forwarded from here.
+    Forward stale = forwardsBySid.remove(sid);
+    if (stale != null) {
+      forwardsByPublicId.remove(stale.publicId(), stale);
+    }
+    return arrival;
+  }
+
+  /** The take-over failed: frames buffered for it are dropped. */
+  public void cancelArrival(long sid, Arrival arrival) {
+    arrival.cancel();
+    arrivals.remove(sid, arrival);
+  }
+
+  /** A frame another node forwarded for a session arriving here; false if none is expected. */
+  public boolean offerArrival(long sid, String json) {
+    Arrival arrival = arrivals.get(sid);
+    return arrival != null && arrival.offer(json);
+  }
+
+  /** The taken-over session started: returns what was buffered for it, in order. */
+  List<String> arrived(long sid, ActorRef<ClientSession.Command> session) {
+    Arrival arrival = arrivals.remove(sid);
+    return arrival == null ? List.of() : arrival.arrive(session);
   }
 
   /** Every session on this node (a snapshot). */

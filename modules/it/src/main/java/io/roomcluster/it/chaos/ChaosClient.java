@@ -226,6 +226,9 @@ final class ChaosClient {
     state = State.CONNECTING;
     connects++;
     nodeHistory.add(new long[] {ledger.elapsedMillis(), target});
+    if (ledger.baselineReached()) {
+      ledger.traceNote("c" + index + " connecting to n" + target + (resuming ? " (resume)" : ""));
+    }
     URI uri = ledger.nodes.webSocketUri(target);
     try {
       ledger.http
@@ -281,6 +284,7 @@ final class ChaosClient {
       return;
     }
     connectFailures++;
+    ledger.traceNote("c" + index + " n" + currentNode + " connect failed");
     lostSocket();
   }
 
@@ -289,6 +293,7 @@ final class ChaosClient {
       return;
     }
     helloTimeouts++;
+    ledger.traceNote("c" + index + " n" + currentNode + " hello timeout (" + state + ")");
     dropSocket();
     lostSocket();
   }
@@ -310,6 +315,7 @@ final class ChaosClient {
       return;
     }
     closeTimes.add(System.nanoTime());
+    ledger.traceNote("c" + index + " n" + currentNode + " socket closed");
     lostSocket();
   }
 
