@@ -72,7 +72,7 @@ public final class Gateway {
         new RoomRequestHandler(sessionContext.sharding(), delivery, settings.roomAskTimeout(), metrics);
     Route route =
         new HttpRoutes(settings, webSocket, backends, roomRequests, metrics, new OperatorRoutes(system, settings, metrics)).route();
-    return new Gateway(route, new NodeRoomEvents(delivery), registry);
+    return new Gateway(route, new NodeRoomEvents(system, delivery, nextcloud, backends), registry);
   }
 
   public Route route() {

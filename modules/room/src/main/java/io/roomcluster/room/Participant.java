@@ -22,6 +22,9 @@ import java.util.Set;
  *     node, and participants of a node that left the cluster are reaped
  * @param user auth user data from the backend (may be {@code null})
  * @param features client features from its hello
+ * @param backendUrl the Nextcloud URL the session authenticated with, where its leave is reported
+ *     when the room reaps it (its node is gone); {@code null} for internal clients and in
+ *     events written before it was recorded
  */
 public record Participant(
     String sessionId,
@@ -34,7 +37,8 @@ public record Participant(
     boolean connected,
     String node,
     JsonNode user,
-    List<String> features) {
+    List<String> features,
+    String backendUrl) {
 
   public static final int TYPE_UNKNOWN = 0;
   public static final int TYPE_OWNER = 1;
@@ -52,6 +56,14 @@ public record Participant(
 
   /** Permission that lets a session send {@code control} messages and mute others. */
   public static final String PERMISSION_CONTROL = "control";
+
+  /** Without a backend URL (internal clients, tests). */
+  public Participant(String sessionId, String userId, String roomSessionId, int participantType,
+      Set<String> permissions, int inCall, MuteState mute, boolean connected, String node,
+      JsonNode user, List<String> features) {
+    this(sessionId, userId, roomSessionId, participantType, permissions, inCall, mute, connected,
+        node, user, features, null);
+  }
 
   public Participant {
     permissions = JsonValues.sortedSet(permissions);
@@ -86,26 +98,26 @@ public record Participant(
 
   public Participant withInCall(int newInCall) {
     return new Participant(sessionId, userId, roomSessionId, participantType, permissions,
-        newInCall, mute, connected, node, user, features);
+        newInCall, mute, connected, node, user, features, backendUrl);
   }
 
   public Participant withPermissions(Set<String> newPermissions) {
     return new Participant(sessionId, userId, roomSessionId, participantType, newPermissions,
-        inCall, mute, connected, node, user, features);
+        inCall, mute, connected, node, user, features, backendUrl);
   }
 
   public Participant withParticipantType(int newType) {
     return new Participant(sessionId, userId, roomSessionId, newType, permissions,
-        inCall, mute, connected, node, user, features);
+        inCall, mute, connected, node, user, features, backendUrl);
   }
 
   public Participant withMute(MuteState newMute) {
     return new Participant(sessionId, userId, roomSessionId, participantType, permissions,
-        inCall, newMute, connected, node, user, features);
+        inCall, newMute, connected, node, user, features, backendUrl);
   }
 
   public Participant withConnection(boolean newConnected, String newNode) {
     return new Participant(sessionId, userId, roomSessionId, participantType, permissions,
-        inCall, mute, newConnected, newNode, user, features);
+        inCall, mute, newConnected, newNode, user, features, backendUrl);
   }
 }

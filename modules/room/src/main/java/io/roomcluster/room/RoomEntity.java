@@ -639,10 +639,10 @@ public final class RoomEntity
    * joined has shown up by now.
    */
   private ReplyEffect<RoomEvent, RoomState> reapNode(ActiveRoom room, ReapNode cmd) {
-    List<String> ghosts = room.participants().values().stream()
+    List<Participant> reaped = room.participants().values().stream()
         .filter(p -> cmd.node().equals(p.node()))
-        .map(Participant::sessionId)
         .toList();
+    List<String> ghosts = reaped.stream().map(Participant::sessionId).toList();
     if (ghosts.isEmpty()) {
       return Effect().noReply(); // resumed elsewhere or left meanwhile
     }
@@ -663,7 +663,17 @@ public final class RoomEntity
         rest = (ActiveRoom) eventHandler.apply(rest, event); // a leave keeps the room active
       }
     }
-    return persistAndPublish(room, events).thenNoReply();
+    return persistAndPublish(room, events)
+        .thenRun((RoomState after) -> notifyReaped(reaped))
+        .thenNoReply();
+  }
+
+  private void notifyReaped(List<Participant> reaped) {
+    try {
+      publisher.reaped(roomId, reaped);
+    } catch (RuntimeException e) {
+      context.getLog().warn("room {}: telling the backend about reaped sessions failed", roomId, e);
+    }
   }
 
   /**

@@ -29,6 +29,13 @@ public interface RoomEventPublisher {
   void relay(RoomId room, Participant sender, boolean callOnly, List<Participant> recipients,
       String payload);
 
+  /**
+   * These participants were reaped: their node left the cluster and they did not resume elsewhere
+   * in time (their leave events were published already). Nextcloud still counts them as in the
+   * room until told, as it is told when a session expires; runs once, on the room's node.
+   */
+  default void reaped(RoomId room, List<Participant> ghosts) {}
+
   /** Publishes nothing: for tests and tools. */
   RoomEventPublisher NONE = new RoomEventPublisher() {
     @Override

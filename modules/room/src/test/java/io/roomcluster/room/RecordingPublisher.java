@@ -13,6 +13,8 @@ final class RecordingPublisher implements RoomEventPublisher {
 
   final List<Published> published = new CopyOnWriteArrayList<>();
   final List<Relayed> relayed = new CopyOnWriteArrayList<>();
+  /** Session ids handed to {@link #reaped}, one list per call. */
+  final List<List<String>> reaped = new CopyOnWriteArrayList<>();
 
   @Override
   public void publish(RoomId room, RoomEvent event, List<Participant> recipients) {
@@ -25,9 +27,15 @@ final class RecordingPublisher implements RoomEventPublisher {
     relayed.add(new Relayed(room, sender.sessionId(), callOnly, ids(recipients), payload));
   }
 
+  @Override
+  public void reaped(RoomId room, List<Participant> ghosts) {
+    reaped.add(ids(ghosts));
+  }
+
   void clear() {
     published.clear();
     relayed.clear();
+    reaped.clear();
   }
 
   private static List<String> ids(List<Participant> participants) {

@@ -152,6 +152,7 @@ class RoomReapingTest {
             new Published(roomId, sessionData, List.of("b", "c")),
             new Published(roomId, new ParticipantLeft("b"), List.of("c"))),
         publisher.published);
+    assertEquals(List.of(List.of("a", "b")), publisher.reaped, "the backend hears of both, once");
 
     // exactly once: later removals, checks and timers find nobody at that node
     room.runCommand(new NodeRemoved(NODE_1));
@@ -159,6 +160,7 @@ class RoomReapingTest {
     timePasses(REAP.multipliedBy(3));
     assertEquals(3, eventsSince(before).size());
     assertEquals(3, publisher.published.size());
+    assertEquals(1, publisher.reaped.size());
     shard.expectNoMessage(Duration.ofMillis(50)); // c is still there
   }
 

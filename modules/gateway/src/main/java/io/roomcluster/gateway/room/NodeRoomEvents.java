@@ -1,6 +1,9 @@
 package io.roomcluster.gateway.room;
 
+import io.roomcluster.gateway.backend.BackendRegistry;
+import io.roomcluster.gateway.backend.NextcloudClient;
 import io.roomcluster.gateway.cluster.ClusterDelivery;
+import io.roomcluster.protocol.backend.BackendClientRequest;
 import io.roomcluster.protocol.message.EventMessage;
 import io.roomcluster.protocol.message.EventSessionEntry;
 import io.roomcluster.protocol.message.RoomResponse;
@@ -11,6 +14,7 @@ import io.roomcluster.room.RoomEvent;
 import io.roomcluster.room.RoomEventPublisher;
 import io.roomcluster.room.RoomId;
 import java.util.List;
+import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * Turns room events into Talk frames for the room's members. Runs on the node that hosts the room
@@ -18,10 +22,39 @@ import java.util.List;
  */
 public final class NodeRoomEvents implements RoomEventPublisher {
 
+  private final ActorSystem<?> system;
   private final ClusterDelivery delivery;
+  private final NextcloudClient nextcloud;
+  private final BackendRegistry backends;
 
-  public NodeRoomEvents(ClusterDelivery delivery) {
+  public NodeRoomEvents(ActorSystem<?> system, ClusterDelivery delivery, NextcloudClient nextcloud, BackendRegistry backends) {
+    this.system = system;
     this.delivery = delivery;
+    this.nextcloud = nextcloud;
+    this.backends = backends;
+  }
+
+  /**
+   * Reaped sessions died with their node, which would have told Nextcloud of their leave when
+   * they expired: the room's node does it instead, as the reference does for an expired session.
+   */
+  @Override
+  public void reaped(RoomId room, List<Participant> ghosts) {
+    backends.byId(room.backendId()).ifPresent(backend -> {
+      for (Participant ghost : ghosts) {
+        if (ghost.backendUrl() == null || ghost.backendUrl().isEmpty()) {
+          continue; // internal clients, or joined before the URL was recorded
+        }
+        nextcloud
+            .backendRequest(ghost.backendUrl(), backend,
+                BackendClientRequest.leave(room.token(), ghost.userId() == null ? "" : ghost.userId(), ghost.roomSessionId()))
+            .whenComplete((response, failure) -> {
+              if (failure != null) {
+                system.log().info("leave of reaped session {} in {} not reported: {}", ghost.sessionId(), room, failure.toString());
+              }
+            });
+      }
+    });
   }
 
   @Override

@@ -671,7 +671,7 @@ public final class ClientSession {
         new Participant(
             identity.publicId(), identity.userId(), membership.roomSessionId(), Participant.TYPE_UNKNOWN,
             new LinkedHashSet<>(membership.permissions()), 0, MuteState.NONE, true, shared.nodeId(),
-            identity.user(), identity.features());
+            identity.user(), identity.features(), identity.isInternal() ? null : identity.authUrl());
     context.askWithStatus(
         RoomEntity.Joined.class,
         shared.room(membership.roomId()),

@@ -94,8 +94,8 @@ public final class ClientConnection {
         .onMessage(StreamStarted.class, this::ack)
         .onMessage(Frame.class, this::onFrameBeforeHello)
         .onMessageEquals(HelloTimeout.INSTANCE, this::helloTimedOut)
-        .onMessage(StreamCompleted.class, c -> Behaviors.stopped())
-        .onMessage(StreamFailed.class, c -> Behaviors.stopped())
+        .onMessage(StreamCompleted.class, c -> inboundEnded(Behaviors.stopped()))
+        .onMessage(StreamFailed.class, c -> inboundEnded(Behaviors.stopped()))
         .build();
   }
 
@@ -150,9 +150,20 @@ public final class ClientConnection {
             })
         // The hello timer measures until the hello arrives, not until the backend answers.
         .onMessageEquals(HelloTimeout.INSTANCE, Behaviors::same)
-        .onMessage(StreamCompleted.class, c -> afterHelloThenStop())
-        .onMessage(StreamFailed.class, c -> afterHelloThenStop())
+        .onMessage(StreamCompleted.class, c -> inboundEnded(afterHelloThenStop()))
+        .onMessage(StreamFailed.class, c -> inboundEnded(afterHelloThenStop()))
         .build();
+  }
+
+  /**
+   * The client's side of the socket ended (its close frame, or the connection broke): our side
+   * completes too. The two are not coupled in the stream because a close started by the server
+   * must still read what the client sent before it saw our close frame.
+   */
+  private Behavior<Command> inboundEnded(Behavior<Command> next) {
+    connection.closed(); // frames from now on are queued for a resume, not written into a closing socket
+    connection.close();
+    return next;
   }
 
   /** The socket closed while the backend was still asked: the session, if any, must learn it. */
@@ -180,8 +191,8 @@ public final class ClientConnection {
               return Behaviors.same();
             })
         .onMessageEquals(HelloTimeout.INSTANCE, Behaviors::same)
-        .onMessage(StreamCompleted.class, c -> closed(session))
-        .onMessage(StreamFailed.class, c -> closed(session))
+        .onMessage(StreamCompleted.class, c -> inboundEnded(closed(session)))
+        .onMessage(StreamFailed.class, c -> inboundEnded(closed(session)))
         .build();
   }
 
@@ -208,8 +219,8 @@ public final class ClientConnection {
           frame.ackTo().tell(Ack.INSTANCE);
           return Behaviors.same();
         })
-        .onMessage(StreamCompleted.class, c -> Behaviors.stopped())
-        .onMessage(StreamFailed.class, c -> Behaviors.stopped())
+        .onMessage(StreamCompleted.class, c -> inboundEnded(Behaviors.stopped()))
+        .onMessage(StreamFailed.class, c -> inboundEnded(Behaviors.stopped()))
         .onAnyMessage(m -> Behaviors.same())
         .build();
   }

@@ -120,7 +120,10 @@ public final class WebSocketRoute extends AllDirectives {
                       });
                   return notUsed;
                 });
-    return Flow.fromSinkAndSourceCoupled(inbound, frames);
+    // Not coupled: when the server closes (drain, bye, hello timeout), the frames the client had
+    // already sent are still read until its close frame answers ours (or the close handshake
+    // times out); a coupled flow would cancel the inbound side and drop them unread.
+    return Flow.fromSinkAndSource(inbound, frames);
   }
 
   /**

@@ -34,6 +34,9 @@ public final class ChaosOptions {
                                 reconnect (at most one per room)          [clients/100, >=1]
         --kill-node N|oldest    kill: which node (0-based) gets SIGKILL        [oldest]
         --roll-order 0,1,2      roll: order of the nodes                          [0,1,2]
+        --roll-pause D          roll: wait after a restarted node is ready and Up
+                                before stopping the next one (Kubernetes'
+                                minReadySeconds)                                   [0s]
         --deadline D            hard deadline of the whole run                    [10m]
         --node-heap SIZE        -Xmx of each node                                  [512m]
         --node-java-opts "..."  replaces the nodes' default JVM options
@@ -65,6 +68,7 @@ public final class ChaosOptions {
   int abandon = -1;
   int killNode = -1; // -1: the oldest member
   List<Integer> rollOrder = null;
+  Duration rollPause = Duration.ZERO;
   Duration deadline = Duration.ofMinutes(10);
   String nodeHeap = "512m";
   String nodeJavaOpts = null;
@@ -104,6 +108,7 @@ public final class ChaosOptions {
           String v = value(args, i++);
           o.killNode = v.equals("oldest") ? -1 : Integer.parseInt(v);
         }
+        case "--roll-pause" -> o.rollPause = duration(value(args, i++));
         case "--roll-order" -> {
           List<Integer> order = new ArrayList<>();
           for (String s : value(args, i++).split(",")) {
@@ -183,6 +188,8 @@ public final class ChaosOptions {
   public ChaosOptions rooms(int n) { rooms = n; return this; }
   public ChaosOptions durationBefore(Duration d) { durationBefore = d; return this; }
   public ChaosOptions settle(Duration d) { settle = d; return this; }
+
+  public ChaosOptions rollPause(Duration d) { rollPause = d; return this; }
   public ChaosOptions reapTimeout(Duration d) { reapTimeout = d; return this; }
   public ChaosOptions abandon(int n) { abandon = n; return this; }
   public ChaosOptions killNode(int n) { killNode = n; return this; }

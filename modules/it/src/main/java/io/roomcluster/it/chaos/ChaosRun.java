@@ -332,6 +332,10 @@ public final class ChaosRun {
       a.note = notActiveNote();
       log.info("roll node %d: stopped in %d ms%s, ready %d ms and 3 Up %d ms after restart; %s", node, a.stopMs,
           a.stopForced ? " (FORCED)" : "", a.restartReadyMs, a.clusterUpMs, a.note);
+      if (!options.rollPause.isZero() && node != order.get(order.size() - 1)) {
+        log.info("roll: pausing %d ms before the next node", options.rollPause.toMillis());
+        sleepWithProgress(options.rollPause);
+      }
     }
   }
 

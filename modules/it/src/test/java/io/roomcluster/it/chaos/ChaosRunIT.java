@@ -17,8 +17,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Short versions of the chaos tool's two scenarios against the packaged server (three JVMs) on one
- * shared Cassandra, asserting the goals of a rolling restart and of a crash. The long run with
- * 1000 clients in 200 rooms is {@code it/chaos/run.sh} (README, "Rolling restarts and crashes").
+ * shared Cassandra, asserting what a rolling restart and a crash must not break: rooms, sessions,
+ * peers' view (no spurious leave, exactly one leave for a session that never returns). The long
+ * run with 1000 clients in 200 rooms, which also judges the signaling gap, is {@code
+ * it/chaos/run.sh} (README, "Rolling restarts and crashes").
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -66,7 +68,10 @@ class ChaosRunIT {
         // The short settle ends before the 40 s reap of a departed node: a participant the room
         // still records there is a room loss and a spurious leave that has not happened yet.
         () -> assertEquals(0, r.participantsAtWrongNode, "participants recorded at a node that does not hold them\n" + table),
-        () -> assertTrue(r.gapMaxMs < 3000, "max signaling gap < 3 s\n" + table));
+        () -> assertEquals(0, r.clientsNotActiveAtEnd, "every client active again at the end\n" + table));
+    // The signaling gap is a speed figure: it is printed here and judged by the long run
+    // (it/chaos/run.sh, exit status), not asserted in the test suite.
+    System.out.println(table);
   }
 
   @Test
