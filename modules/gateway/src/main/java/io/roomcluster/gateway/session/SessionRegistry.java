@@ -14,26 +14,28 @@ import org.apache.pekko.actor.typed.ActorRef;
  */
 public final class SessionRegistry {
 
-  private final Map<Long, ActorRef<ClientSession.Command>> bySid = new ConcurrentHashMap<>();
-  private final Map<String, ActorRef<ClientSession.Command>> byPublicId = new ConcurrentHashMap<>();
+  private final Map<Long, SessionLine> bySid = new ConcurrentHashMap<>();
+  private final Map<String, SessionLine> byPublicId = new ConcurrentHashMap<>();
   private final Map<String, Set<ActorRef<ClientSession.Command>>> byUser = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> perBackend = new ConcurrentHashMap<>();
   private final Map<RoomId, Integer> localRoomMembers = new ConcurrentHashMap<>();
 
-  void register(SessionIdentity identity, ActorRef<ClientSession.Command> session) {
-    bySid.put(identity.sid(), session);
-    byPublicId.put(identity.publicId(), session);
+  void register(SessionIdentity identity, SessionLine line) {
+    ActorRef<ClientSession.Command> session = line.session();
+    bySid.put(identity.sid(), line);
+    byPublicId.put(identity.publicId(), line);
     if (!identity.userId().isEmpty()) {
       byUser.computeIfAbsent(userKey(identity.backendId(), identity.userId()), k -> ConcurrentHashMap.newKeySet()).add(session);
     }
     perBackend.computeIfAbsent(identity.backendId(), k -> new AtomicInteger()).incrementAndGet();
   }
 
-  void unregister(SessionIdentity identity, ActorRef<ClientSession.Command> session) {
-    if (bySid.remove(identity.sid(), session)) {
+  void unregister(SessionIdentity identity, SessionLine line) {
+    ActorRef<ClientSession.Command> session = line.session();
+    if (bySid.remove(identity.sid(), line)) {
       perBackend.get(identity.backendId()).decrementAndGet();
     }
-    byPublicId.remove(identity.publicId(), session);
+    byPublicId.remove(identity.publicId(), line);
     if (!identity.userId().isEmpty()) {
       byUser.computeIfPresent(
           userKey(identity.backendId(), identity.userId()),
@@ -46,15 +48,27 @@ public final class SessionRegistry {
 
   /** Every session on this node (a snapshot). */
   public java.util.Collection<ActorRef<ClientSession.Command>> all() {
-    return java.util.List.copyOf(bySid.values());
+    return bySid.values().stream().map(SessionLine::session).toList();
   }
 
   public Optional<ActorRef<ClientSession.Command>> bySid(long sid) {
-    return Optional.ofNullable(bySid.get(sid));
+    SessionLine line = bySid.get(sid);
+    return line == null ? Optional.empty() : Optional.of(line.session());
   }
 
   /** Exact lookup for ids this node issued (room members are always addressed by those). */
   public ActorRef<ClientSession.Command> byPublicId(String publicId) {
+    SessionLine line = byPublicId.get(publicId);
+    return line == null ? null : line.session();
+  }
+
+  /** Where frames for that session go, or null if it is not on this node. */
+  public SessionLine lineBySid(long sid) {
+    return bySid.get(sid);
+  }
+
+  /** As {@link #lineBySid} by public id. */
+  public SessionLine lineByPublicId(String publicId) {
     return byPublicId.get(publicId);
   }
 
