@@ -158,6 +158,8 @@ public final class ClientSession {
   private final SessionContext shared;
   private final ArrayDeque<String> pending = new ArrayDeque<>();
   private final SessionLine line;
+  private String senderJsonType;
+  private String senderJson;
   private Connection connection;
   private Membership room;
   /**
@@ -556,9 +558,7 @@ public final class ClientSession {
     if (control && room != null) {
       recordModeratorMute(request.data());
     }
-    Sender sender = new Sender(recipient.type(), identity.publicId(), identity.userId());
-    RelayedMessage relayed = new RelayedMessage(sender, null, request.data());
-    String json = (control ? ServerMessage.control(relayed) : ServerMessage.message(relayed)).toJson();
+    String json = ServerMessage.relayedJson(control, senderJson(recipient.type()), request.data());
     switch (recipient.type()) {
       case "session" ->
           shared.sessionIds()
@@ -580,6 +580,15 @@ public final class ClientSession {
       }
     }
     return Behaviors.same();
+  }
+
+  /** {@code Json.write(new Sender(type, publicId, userId))}, kept for the last type used. */
+  private String senderJson(String type) {
+    if (!type.equals(senderJsonType)) {
+      senderJson = Json.write(new Sender(type, identity.publicId(), identity.userId()));
+      senderJsonType = type;
+    }
+    return senderJson;
   }
 
   /**
