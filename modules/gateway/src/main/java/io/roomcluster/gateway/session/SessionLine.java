@@ -32,8 +32,9 @@ public final class SessionLine {
   /** A frame for this session, from any thread. */
   public void deliver(String json) {
     Connection connection = direct;
-    if (connection != null && viaActor.get() == 0 && connection.isOpen()) {
-      connection.send(json);
+    // A socket the session is closing (bye, drain, hand-over) refuses the frame: the actor then
+    // queues it for the resume, as it does for everything after it detached.
+    if (connection != null && viaActor.get() == 0 && connection.isOpen() && connection.send(json)) {
       return;
     }
     viaActor.incrementAndGet();

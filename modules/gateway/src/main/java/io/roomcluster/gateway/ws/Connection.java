@@ -23,8 +23,9 @@ public record Connection(long id, OutboundQueue out, String remoteAddress, Atomi
     open.set(false);
   }
 
-  public void send(String json) {
-    out.offer(json);
+  /** Queues a frame; false if the socket no longer takes frames (closing, or overflowed). */
+  public boolean send(String json) {
+    return out.offer(json);
   }
 
   public void close() {
