@@ -82,7 +82,9 @@ ANCHOR=$(cd "$REPO/.." && pwd)/shared/reference/anchor-run.sh
 
 JAR=$REPO/modules/server/target/roomcluster-server.jar
 # What ./roomcluster run uses (the launcher's defaults), unless overridden like there.
-RC_JAVA_OPTS=${ROOMCLUSTER_JAVA_OPTS:-"-XX:+UseG1GC -XX:MaxRAMPercentage=25 -XX:+ExitOnOutOfMemoryError"}
+if [ "$(nproc)" -le 2 ]; then RC_GC="-XX:+UseSerialGC -XX:MaxHeapFreeRatio=30 -XX:MinHeapFreeRatio=10"
+else RC_GC="-XX:+UseG1GC -XX:MaxHeapFreeRatio=30 -XX:MinHeapFreeRatio=10"; fi
+RC_JAVA_OPTS=${ROOMCLUSTER_JAVA_OPTS:-"$RC_GC -XX:MaxRAMPercentage=25 -XX:+ExitOnOutOfMemoryError"}
 GEN_JAVA_OPTS=${BENCH_JAVA_OPTS:-"-XX:+UseParallelGC -Xms256m -Xmx2g"}
 ADDR=127.0.0.1:18080
 NETNS=rc-bench-$$

@@ -19,7 +19,12 @@ import java.util.regex.Pattern;
  */
 final class IdleScenario extends Scenario {
 
-  private static final Pattern USED = Pattern.compile("used (\\d+)K");
+  /**
+   * Used heap of every heap line of GC.heap_info: one for G1 ("garbage-first heap total ..K,
+   * used ..K"), one per generation for Serial/Parallel ("def new generation", "tenured
+   * generation", "PSYoungGen", "ParOldGen"); Metaspace lines have no "total" and are not counted.
+   */
+  private static final Pattern USED = Pattern.compile("(?m)^\\s*\\S.*?\\btotal \\d+K, used (\\d+)K");
   private static final Pattern GO_HEAP = Pattern.compile("(?m)^go_memstats_heap_inuse_bytes ([0-9.e+]+)");
 
   IdleScenario(Options o, Stats stats, Fleet fleet, ProcSampler sampler) {
@@ -88,8 +93,14 @@ final class IdleScenario extends Scenario {
       Thread.sleep(1000);
       String info = jcmd("GC.heap_info");
       Matcher u = USED.matcher(info);
-      if (u.find()) {
-        m.put("heap_kb", Long.parseLong(u.group(1)));
+      long used = 0;
+      boolean found = false;
+      while (u.find()) {
+        used += Long.parseLong(u.group(1));
+        found = true;
+      }
+      if (found) {
+        m.put("heap_kb", used);
       }
     }
     String metrics = metrics();

@@ -1,6 +1,7 @@
 package io.roomcluster.gateway.cluster;
 
 import io.roomcluster.gateway.session.ClientSession;
+import io.roomcluster.gateway.session.SessionLine;
 import io.roomcluster.gateway.session.SessionRegistry;
 import io.roomcluster.room.NodeIds;
 import io.roomcluster.room.Participant;
@@ -104,9 +105,9 @@ public final class ClusterDelivery {
 
   /** A frame for one session (by the Sid decoded from its public id). */
   public void toSession(long sid, String json) {
-    Optional<ActorRef<ClientSession.Command>> local = registry.bySid(sid);
-    if (local.isPresent()) {
-      local.get().tell(new ClientSession.Deliver(json));
+    SessionLine local = registry.lineBySid(sid);
+    if (local != null) {
+      local.deliver(json);
       return;
     }
     Optional<SessionRegistry.Forward> forward = registry.forwardBySid(sid);
@@ -220,9 +221,9 @@ public final class ClusterDelivery {
 
   private void deliverLocally(List<String> publicIds, String json) {
     for (String id : publicIds) {
-      ActorRef<ClientSession.Command> session = registry.byPublicId(id);
+      SessionLine session = registry.lineByPublicId(id);
       if (session != null) {
-        session.tell(new ClientSession.Deliver(json));
+        session.deliver(json);
       } else {
         registry.forwardByPublicId(id).ifPresent(f -> f.node().tell(new NodeDelivery.Forwarded(f.sid(), json)));
       }

@@ -1,6 +1,7 @@
 package io.roomcluster.gateway.cluster;
 
 import io.roomcluster.gateway.session.ClientSession;
+import io.roomcluster.gateway.session.SessionLine;
 import io.roomcluster.gateway.session.SessionRegistry;
 import io.roomcluster.room.RoomId;
 import io.roomcluster.serialization.CborSerializable;
@@ -118,9 +119,9 @@ public final class NodeDelivery {
 
   private static Behavior<Command> toSessions(SessionRegistry registry, ToSessions m) {
     for (String id : m.publicIds()) {
-      ActorRef<ClientSession.Command> session = registry.byPublicId(id);
+      SessionLine session = registry.lineByPublicId(id);
       if (session != null) {
-        session.tell(new ClientSession.Deliver(m.json()));
+        session.deliver(m.json());
       } else {
         // Handed to another node a moment ago; the room does not know yet.
         registry.forwardByPublicId(id).ifPresent(f -> f.node().tell(new Forwarded(f.sid(), m.json())));
@@ -130,9 +131,9 @@ public final class NodeDelivery {
   }
 
   private static Behavior<Command> forwarded(SessionRegistry registry, Forwarded m) {
-    Optional<ActorRef<ClientSession.Command>> session = registry.bySid(m.sid());
-    if (session.isPresent()) {
-      session.get().tell(new ClientSession.Deliver(m.json()));
+    SessionLine session = registry.lineBySid(m.sid());
+    if (session != null) {
+      session.deliver(m.json());
     } else {
       registry.offerArrival(m.sid(), m.json()); // the session is still starting here
     }
@@ -165,9 +166,9 @@ public final class NodeDelivery {
   }
 
   private static Behavior<Command> toSid(ActorContext<Command> context, SessionRegistry registry, ToSid m) {
-    Optional<ActorRef<ClientSession.Command>> session = registry.bySid(m.sid());
-    if (session.isPresent()) {
-      session.get().tell(new ClientSession.Deliver(m.json()));
+    SessionLine session = registry.lineBySid(m.sid());
+    if (session != null) {
+      session.deliver(m.json());
       if (m.locate()) {
         m.sender().tell(new SessionLocated(m.sid(), context.getSelf()));
       }

@@ -11,6 +11,7 @@ import io.roomcluster.gateway.cluster.SessionHandover;
 import io.roomcluster.gateway.cluster.SessionRecord;
 import io.roomcluster.gateway.room.NodeRoomEvents;
 import io.roomcluster.gateway.ws.Connection;
+import io.roomcluster.gateway.ws.InboundGate;
 import io.roomcluster.protocol.backend.BackendClientRequest;
 import io.roomcluster.protocol.backend.BackendClientResponse;
 import io.roomcluster.protocol.message.ClientMessage;
@@ -58,11 +59,30 @@ public final class ClientSession {
 
   public sealed interface Command {}
 
-  /** A validated client message from the connection with that id. */
-  public record FromClient(ClientMessage message, long connectionId) implements Command {}
+  /**
+   * A validated client message from the connection with that id. {@code gate}, when set, is
+   * released as soon as the message is taken (the socket then reads on).
+   */
+  public record FromClient(ClientMessage message, long connectionId, InboundGate gate) implements Command {
+    /** Frees the socket's credit for this message; returns the message without it. */
+    FromClient taken() {
+      if (gate == null) {
+        return this;
+      }
+      gate.release();
+      return new FromClient(message, connectionId, null);
+    }
+  }
 
-  /** A frame for this client (queued while the session waits for a resume). */
-  public record Deliver(String json) implements Command {}
+  /**
+   * A frame for this client (queued while the session waits for a resume). {@code line} is set
+   * when it came through {@link SessionLine#deliver}, which counts it.
+   */
+  public record Deliver(String json, SessionLine line) implements Command {
+    public Deliver(String json) {
+      this(json, null);
+    }
+  }
 
   /** The room went away (deleted): forget it, then deliver the frame. */
   public record RoomGone(RoomId roomId, String json) implements Command {}
@@ -146,6 +166,9 @@ public final class ClientSession {
   private final SessionIdentity identity;
   private final SessionContext shared;
   private final ArrayDeque<String> pending = new ArrayDeque<>();
+  private final SessionLine line;
+  private String senderJsonType;
+  private String senderJson;
   private Connection connection;
   /** The socket this node closed to drain: what its client had already sent still counts. */
   private long drainedConnectionId = -1;
@@ -170,6 +193,7 @@ public final class ClientSession {
     this.identity = identity;
     this.shared = shared;
     this.connection = connection;
+    this.line = new SessionLine(context.getSelf());
   }
 
   /** A new session, right after a successful hello. */
@@ -199,13 +223,13 @@ public final class ClientSession {
                     Behaviors.withTimers(
                         timers -> {
                           ClientSession session = new ClientSession(context, timers, stash, identity, shared, connection);
-                          shared.registry().register(identity, context.getSelf());
+                          shared.registry().register(identity, session.line);
                           session.sendHello(helloId, helloVersion);
                           if (handover != null) {
                             shared.metrics().sessionResumed(true);
                             session.continueFrom(handover);
                             // Frames the old node forwarded while this session was starting.
-                            shared.registry().arrived(identity.sid(), context.getSelf()).forEach(session::send);
+                            shared.registry().arrived(identity.sid(), session.line).forEach(session::send);
                           } else if (identity.isGuest()) {
                             timers.startSingleTimer(RoomJoinTimedOut.INSTANCE, shared.settings().roomJoinTimeout());
                           }
@@ -213,6 +237,7 @@ public final class ClientSession {
                             shared.metrics().sessionCreated();
                           }
                           session.publishToDirectory();
+                          session.line.direct(connection); // after the hello (and any replay)
                           return session.active();
                         })));
   }
@@ -267,9 +292,9 @@ public final class ClientSession {
     if (connection != null) {
       connection.send(ServerMessage.bye(null, "session_resumed").toJson());
       connection.close();
-      connection = null;
+      detach();
     }
-    shared.registry().unregister(identity, context.getSelf());
+    shared.registry().unregister(identity, line);
     shared.registry().forward(identity, handOver.newNode(), shared.settings().resumeWindow());
     handOver.replyTo().tell(new NodeDelivery.TakeOverReply(Optional.of(stateWith(List.copyOf(pending)))));
     pending.clear();
@@ -285,6 +310,9 @@ public final class ClientSession {
     return Behaviors.receive(Command.class)
         .onMessage(Deliver.class, deliver -> {
           node.tell(new NodeDelivery.Forwarded(identity.sid(), deliver.json()));
+          if (deliver.line() != null) {
+            deliver.line().written();
+          }
           return Behaviors.same();
         })
         .onMessage(RoomGone.class, gone -> {
@@ -361,7 +389,7 @@ public final class ClientSession {
         .onMessage(StateAfterResume.class, this::onStateAfterResume)
         .onMessage(ConnectionClosed.class, this::onConnectionClosed)
         .onMessageEquals(ResumeWindowExpired.INSTANCE, this::onExpired)
-        .onMessage(FromClient.class, this::stashOrDropCommand)
+        .onMessage(FromClient.class, fromClient -> stashOrDropCommand(fromClient.taken()))
         // decided once the join is: joined, it is moot; failed, the guest is said bye
         .onMessage(RoomJoinTimedOut.class, this::stashOrDropCommand)
         .onSignal(PostStop.class, signal -> unregister())
@@ -390,11 +418,13 @@ public final class ClientSession {
       connection.close();
     }
     timers.cancel(ResumeWindowExpired.INSTANCE);
+    detach(); // frames for the session wait behind the replay
     connection = resume.connection();
     sendHello(resume.requestId(), resume.helloVersion());
     while (!pending.isEmpty()) {
       connection.send(pending.poll());
     }
+    line.direct(connection);
     resume.replyTo().tell(true);
     shared.metrics().sessionResumed(true);
     if (room != null) {
@@ -444,7 +474,7 @@ public final class ClientSession {
     if (connection != null) {
       drainedConnectionId = connection.id();
       connection.close();
-      connection = null;
+      detach();
       timers.startSingleTimer(ResumeWindowExpired.INSTANCE, shared.settings().resumeWindow());
     }
     return Behaviors.same();
@@ -452,7 +482,7 @@ public final class ClientSession {
 
   private Behavior<Command> onConnectionClosed(ConnectionClosed closed) {
     if (connection != null && connection.id() == closed.connectionId()) {
-      connection = null;
+      detach();
       timers.startSingleTimer(ResumeWindowExpired.INSTANCE, shared.settings().resumeWindow());
     }
     return Behaviors.same();
@@ -475,7 +505,16 @@ public final class ClientSession {
 
   private Behavior<Command> onDeliver(Deliver deliver) {
     send(deliver.json());
+    if (deliver.line() != null) {
+      deliver.line().written(); // after the write: a later direct frame must not overtake it
+    }
     return Behaviors.same();
+  }
+
+  /** The session has no socket now: frames for it go through this actor (and wait for a resume). */
+  private void detach() {
+    connection = null;
+    line.direct(null);
   }
 
   private Behavior<Command> onRoomGone(RoomGone gone) {
@@ -499,7 +538,7 @@ public final class ClientSession {
       shared.room(leaving.roomId()).tell(new RoomEntity.LeaveIfAt(identity.publicId(), shared.nodeId(), context.getSystem().ignoreRef()));
       if (connection != null) {
         connection.close();
-        connection = null;
+        detach();
       }
       ended = true;
       return Behaviors.stopped();
@@ -522,12 +561,12 @@ public final class ClientSession {
     if (connection != null) {
       connection.send(ServerMessage.bye(requestId, reason).toJson());
       connection.close();
-      connection = null;
+      detach();
     }
   }
 
   private Behavior<Command> unregister() {
-    shared.registry().unregister(identity, context.getSelf());
+    shared.registry().unregister(identity, line);
     shared.pinger().left(identity.sid());
     if (ended) {
       shared.directory().tell(new SessionDirectory.Remove(identity.sid()));
@@ -538,6 +577,7 @@ public final class ClientSession {
   // ---------------------------------------------------------------- client messages
 
   private Behavior<Command> onClientMessage(FromClient fromClient) {
+    fromClient.taken();
     ClientMessage message = fromClient.message();
     boolean current = connection != null && connection.id() == fromClient.connectionId();
     // Sent before the client saw the drain close its socket: messages to peers still go out.
@@ -568,9 +608,7 @@ public final class ClientSession {
     if (control && room != null) {
       recordModeratorMute(request.data());
     }
-    Sender sender = new Sender(recipient.type(), identity.publicId(), identity.userId());
-    RelayedMessage relayed = new RelayedMessage(sender, null, request.data());
-    String json = (control ? ServerMessage.control(relayed) : ServerMessage.message(relayed)).toJson();
+    String json = ServerMessage.relayedJson(control, senderJson(recipient.type()), request.data());
     switch (recipient.type()) {
       case "session" ->
           shared.sessionIds()
@@ -592,6 +630,15 @@ public final class ClientSession {
       }
     }
     return Behaviors.same();
+  }
+
+  /** {@code Json.write(new Sender(type, publicId, userId))}, kept for the last type used. */
+  private String senderJson(String type) {
+    if (!type.equals(senderJsonType)) {
+      senderJson = Json.write(new Sender(type, identity.publicId(), identity.userId()));
+      senderJsonType = type;
+    }
+    return senderJson;
   }
 
   /**

@@ -17,8 +17,8 @@ import org.apache.pekko.actor.typed.ActorRef;
  */
 public final class SessionRegistry {
 
-  private final Map<Long, ActorRef<ClientSession.Command>> bySid = new ConcurrentHashMap<>();
-  private final Map<String, ActorRef<ClientSession.Command>> byPublicId = new ConcurrentHashMap<>();
+  private final Map<Long, SessionLine> bySid = new ConcurrentHashMap<>();
+  private final Map<String, SessionLine> byPublicId = new ConcurrentHashMap<>();
   private final Map<String, Set<ActorRef<ClientSession.Command>>> byUser = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> perBackend = new ConcurrentHashMap<>();
   private final Map<RoomId, Integer> localRoomMembers = new ConcurrentHashMap<>();
@@ -38,7 +38,7 @@ public final class SessionRegistry {
    */
   public static final class Arrival {
     private final List<String> frames = new ArrayList<>();
-    private ActorRef<ClientSession.Command> session;
+    private SessionLine session;
     private boolean cancelled;
 
     synchronized boolean offer(String json) {
@@ -46,14 +46,14 @@ public final class SessionRegistry {
         return false;
       }
       if (session != null) {
-        session.tell(new ClientSession.Deliver(json));
+        session.deliver(json);
       } else if (frames.size() < MAX_ARRIVAL_FRAMES) {
         frames.add(json);
       }
       return true;
     }
 
-    synchronized List<String> arrive(ActorRef<ClientSession.Command> session) {
+    synchronized List<String> arrive(SessionLine session) {
       this.session = session;
       List<String> buffered = List.copyOf(frames);
       frames.clear();
@@ -68,20 +68,22 @@ public final class SessionRegistry {
 
   private static final int MAX_ARRIVAL_FRAMES = 1000;
 
-  void register(SessionIdentity identity, ActorRef<ClientSession.Command> session) {
-    bySid.put(identity.sid(), session);
-    byPublicId.put(identity.publicId(), session);
+  void register(SessionIdentity identity, SessionLine line) {
+    ActorRef<ClientSession.Command> session = line.session();
+    bySid.put(identity.sid(), line);
+    byPublicId.put(identity.publicId(), line);
     if (!identity.userId().isEmpty()) {
       byUser.computeIfAbsent(userKey(identity.backendId(), identity.userId()), k -> ConcurrentHashMap.newKeySet()).add(session);
     }
     perBackend.computeIfAbsent(identity.backendId(), k -> new AtomicInteger()).incrementAndGet();
   }
 
-  void unregister(SessionIdentity identity, ActorRef<ClientSession.Command> session) {
-    if (bySid.remove(identity.sid(), session)) {
+  void unregister(SessionIdentity identity, SessionLine line) {
+    ActorRef<ClientSession.Command> session = line.session();
+    if (bySid.remove(identity.sid(), line)) {
       perBackend.get(identity.backendId()).decrementAndGet();
     }
-    byPublicId.remove(identity.publicId(), session);
+    byPublicId.remove(identity.publicId(), line);
     if (!identity.userId().isEmpty()) {
       byUser.computeIfPresent(
           userKey(identity.backendId(), identity.userId()),
@@ -145,22 +147,34 @@ public final class SessionRegistry {
   }
 
   /** The taken-over session started: returns what was buffered for it, in order. */
-  List<String> arrived(long sid, ActorRef<ClientSession.Command> session) {
+  List<String> arrived(long sid, SessionLine session) {
     Arrival arrival = arrivals.remove(sid);
     return arrival == null ? List.of() : arrival.arrive(session);
   }
 
   /** Every session on this node (a snapshot). */
   public java.util.Collection<ActorRef<ClientSession.Command>> all() {
-    return java.util.List.copyOf(bySid.values());
+    return bySid.values().stream().map(SessionLine::session).toList();
   }
 
   public Optional<ActorRef<ClientSession.Command>> bySid(long sid) {
-    return Optional.ofNullable(bySid.get(sid));
+    SessionLine line = bySid.get(sid);
+    return line == null ? Optional.empty() : Optional.of(line.session());
   }
 
   /** Exact lookup for ids this node issued (room members are always addressed by those). */
   public ActorRef<ClientSession.Command> byPublicId(String publicId) {
+    SessionLine line = byPublicId.get(publicId);
+    return line == null ? null : line.session();
+  }
+
+  /** Where frames for that session go, or null if it is not on this node. */
+  public SessionLine lineBySid(long sid) {
+    return bySid.get(sid);
+  }
+
+  /** As {@link #lineBySid} by public id. */
+  public SessionLine lineByPublicId(String publicId) {
     return byPublicId.get(publicId);
   }
 

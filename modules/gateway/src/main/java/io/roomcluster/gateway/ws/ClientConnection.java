@@ -5,7 +5,6 @@ import io.roomcluster.gateway.session.HelloHandler;
 import io.roomcluster.gateway.session.HelloRejected;
 import io.roomcluster.protocol.message.ClientMessage;
 import io.roomcluster.protocol.message.ErrorMessage;
-import io.roomcluster.protocol.message.ProtocolException;
 import io.roomcluster.protocol.message.ServerMessage;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
@@ -28,14 +27,8 @@ public final class ClientConnection {
 
   public sealed interface Command {}
 
-  /** Inbound stream protocol (ActorSink with back-pressure): one ack per frame. */
-  public enum Ack {
-    INSTANCE
-  }
-
-  public record StreamStarted(ActorRef<Ack> ackTo) implements Command {}
-
-  public record Frame(String text, ActorRef<Ack> ackTo) implements Command {}
+  /** A valid client message, parsed by the socket's stream ({@link InboundGate}). */
+  public record Frame(ClientMessage message) implements Command {}
 
   public enum StreamCompleted implements Command {
     INSTANCE
@@ -55,6 +48,7 @@ public final class ClientConnection {
 
   private final ActorContext<Command> context;
   private final Connection connection;
+  private final InboundGate gate;
   private final HelloHandler helloHandler;
   private final StashBuffer<Command> stash;
   private final TimerScheduler<Command> timers;
@@ -63,19 +57,22 @@ public final class ClientConnection {
   private ClientConnection(
       ActorContext<Command> context,
       Connection connection,
+      InboundGate gate,
       HelloHandler helloHandler,
       StashBuffer<Command> stash,
       TimerScheduler<Command> timers,
       Duration helloTimeout) {
     this.context = context;
     this.connection = connection;
+    this.gate = gate;
     this.helloHandler = helloHandler;
     this.stash = stash;
     this.timers = timers;
     this.helloTimeout = helloTimeout;
   }
 
-  public static Behavior<Command> create(Connection connection, HelloHandler helloHandler, Duration helloTimeout) {
+  public static Behavior<Command> create(
+      Connection connection, InboundGate gate, HelloHandler helloHandler, Duration helloTimeout) {
     return Behaviors.withStash(
         STASH_CAPACITY,
         stash ->
@@ -84,14 +81,13 @@ public final class ClientConnection {
                     Behaviors.withTimers(
                         (TimerScheduler<Command> timers) -> {
                           timers.startSingleTimer(HelloTimeout.INSTANCE, helloTimeout);
-                          return new ClientConnection(context, connection, helloHandler, stash, timers, helloTimeout)
+                          return new ClientConnection(context, connection, gate, helloHandler, stash, timers, helloTimeout)
                               .awaitingHello();
                         })));
   }
 
   private Behavior<Command> awaitingHello() {
     return Behaviors.receive(Command.class)
-        .onMessage(StreamStarted.class, this::ack)
         .onMessage(Frame.class, this::onFrameBeforeHello)
         .onMessageEquals(HelloTimeout.INSTANCE, this::helloTimedOut)
         .onMessage(StreamCompleted.class, c -> inboundEnded(Behaviors.stopped()))
@@ -100,11 +96,8 @@ public final class ClientConnection {
   }
 
   private Behavior<Command> onFrameBeforeHello(Frame frame) {
-    frame.ackTo().tell(Ack.INSTANCE);
-    ClientMessage message = parse(frame.text());
-    if (message == null) {
-      return Behaviors.same();
-    }
+    gate.releaseFromConnectionActor();
+    ClientMessage message = frame.message();
     if (!"hello".equals(message.type())) {
       connection.send(ServerMessage.error(message.id(), ErrorMessage.HELLO_EXPECTED).toJson());
       return Behaviors.same();
@@ -127,7 +120,14 @@ public final class ClientConnection {
 
   private Behavior<Command> authenticating() {
     return Behaviors.receive(Command.class)
-        .onMessage(HelloAccepted.class, accepted -> stash.unstashAll(established(accepted.session())))
+        .onMessage(
+            HelloAccepted.class,
+            accepted -> {
+              // Stashed frames are still counted as handed to this actor: the gate switches to
+              // the session only after they were forwarded.
+              gate.directTo(accepted.session());
+              return stash.unstashAll(established(accepted.session()));
+            })
         .onMessage(
             HelloFailed.class,
             failed -> {
@@ -141,7 +141,8 @@ public final class ClientConnection {
             Frame.class,
             frame -> {
               if (stash.isFull()) {
-                // A client that floods before its hello is answered is not a Talk client.
+                // Cannot happen while the gate's window is below the stash capacity.
+                gate.releaseFromConnectionActor();
                 connection.close();
                 return Behaviors.stopped();
               }
@@ -183,11 +184,8 @@ public final class ClientConnection {
         .onMessage(
             Frame.class,
             frame -> {
-              frame.ackTo().tell(Ack.INSTANCE);
-              ClientMessage message = parse(frame.text());
-              if (message != null) {
-                session.tell(new ClientSession.FromClient(message, connection.id()));
-              }
+              gate.releaseFromConnectionActor();
+              session.tell(new ClientSession.FromClient(frame.message(), connection.id(), null));
               return Behaviors.same();
             })
         .onMessageEquals(HelloTimeout.INSTANCE, Behaviors::same)
@@ -201,11 +199,6 @@ public final class ClientConnection {
     return Behaviors.stopped();
   }
 
-  private Behavior<Command> ack(StreamStarted started) {
-    started.ackTo().tell(Ack.INSTANCE);
-    return Behaviors.same();
-  }
-
   private Behavior<Command> helloTimedOut() {
     connection.send(ServerMessage.bye(null, "hello_timeout").toJson());
     connection.close();
@@ -216,24 +209,12 @@ public final class ClientConnection {
   private Behavior<Command> closing() {
     return Behaviors.receive(Command.class)
         .onMessage(Frame.class, frame -> {
-          frame.ackTo().tell(Ack.INSTANCE);
+          gate.releaseFromConnectionActor();
           return Behaviors.same();
         })
         .onMessage(StreamCompleted.class, c -> inboundEnded(Behaviors.stopped()))
         .onMessage(StreamFailed.class, c -> inboundEnded(Behaviors.stopped()))
         .onAnyMessage(m -> Behaviors.same())
         .build();
-  }
-
-  /** A valid message, or null after the protocol error was sent (the connection stays open). */
-  private ClientMessage parse(String text) {
-    ClientMessage message = null;
-    try {
-      message = ClientMessage.parse(text);
-      return message.validate();
-    } catch (ProtocolException e) {
-      connection.send(ServerMessage.error(message == null ? null : message.id(), e.error()).toJson());
-      return null;
-    }
   }
 }

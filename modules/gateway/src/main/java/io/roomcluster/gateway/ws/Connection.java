@@ -1,16 +1,17 @@
 package io.roomcluster.gateway.ws;
 
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * One live WebSocket as a session sees it: where to write, and an id to tell connections apart.
  * {@code open} turns false the moment the outbound stream ends, before the session hears of the
  * close, so that frames in that gap are queued for a resume instead of being lost.
+ *
+ * <p>{@link #send} may be called from any thread; frames of one caller are written in order.
  */
-public record Connection(long id, ActorRef<Outbound> out, String remoteAddress, AtomicBoolean open) {
+public record Connection(long id, OutboundQueue out, String remoteAddress, AtomicBoolean open) {
 
-  public Connection(long id, ActorRef<Outbound> out, String remoteAddress) {
+  public Connection(long id, OutboundQueue out, String remoteAddress) {
     this(id, out, remoteAddress, new AtomicBoolean(true));
   }
 
@@ -22,11 +23,12 @@ public record Connection(long id, ActorRef<Outbound> out, String remoteAddress, 
     open.set(false);
   }
 
-  public void send(String json) {
-    out.tell(new Outbound.Frame(json));
+  /** Queues a frame; false if the socket no longer takes frames (closing, or overflowed). */
+  public boolean send(String json) {
+    return out.offer(json);
   }
 
   public void close() {
-    out.tell(Outbound.Close.INSTANCE);
+    out.close();
   }
 }

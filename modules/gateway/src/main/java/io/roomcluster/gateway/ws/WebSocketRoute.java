@@ -8,7 +8,6 @@ import io.roomcluster.gateway.metrics.Metrics;
 import io.roomcluster.gateway.session.HelloHandler;
 import io.roomcluster.protocol.message.ServerMessage;
 import io.roomcluster.protocol.message.WelcomeMessage;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -18,16 +17,11 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.impl.engine.ws.UpgradeToWebSocketLowLevel;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.japi.Pair;
 import scala.Option;
 import org.apache.pekko.stream.BufferOverflowException;
-import org.apache.pekko.stream.Materializer;
-import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.stream.typed.javadsl.ActorSink;
-import org.apache.pekko.stream.typed.javadsl.ActorSource;
 
 /**
  * {@code GET /spreed}: one text frame = one JSON message. Inbound frames are size-limited and
@@ -41,7 +35,6 @@ public final class WebSocketRoute extends AllDirectives {
       ServerMessage.welcome(new WelcomeMessage(BuildInfo.VERSION, Features.CLIENT)).toJson();
 
   private final ActorSystem<?> system;
-  private final Materializer materializer;
   private final SignalingSettings settings;
   private final HelloHandler helloHandler;
   private final AtomicLong connectionIds = new AtomicLong();
@@ -51,7 +44,6 @@ public final class WebSocketRoute extends AllDirectives {
   public WebSocketRoute(ActorSystem<?> system, SignalingSettings settings, HelloHandler helloHandler, Metrics metrics) {
     this.metrics = metrics;
     this.system = system;
-    this.materializer = Materializer.matFromSystem(system);
     this.settings = settings;
     this.helloHandler = helloHandler;
   }
@@ -74,40 +66,28 @@ public final class WebSocketRoute extends AllDirectives {
                                             Option.empty())))));
   }
 
+  /** Client messages handed to actors and not yet taken, per socket, before it stops reading. */
+  static final int INBOUND_WINDOW = 32;
+
   /** The application side of one connection: Strings in, Strings out. */
   Flow<String, String, NotUsed> connectionFlow(String remoteAddress) {
     long id = connectionIds.incrementAndGet();
-    Pair<ActorRef<Outbound>, Source<Outbound, NotUsed>> outbound =
-        ActorSource.<Outbound>actorRef(
-                message -> message == Outbound.Close.INSTANCE,
-                message -> Optional.empty(),
-                settings.outboundBuffer(),
-                OverflowStrategy.fail())
-            .preMaterialize(materializer);
-    Connection connection = new Connection(id, outbound.first(), remoteAddress);
+    OutboundQueue outbound = new OutboundQueue(settings.outboundBuffer());
+    Connection connection = new Connection(id, outbound, remoteAddress);
     connection.send(WELCOME);
+    InboundGate gate = new InboundGate(INBOUND_WINDOW);
     ActorRef<ClientConnection.Command> handler =
         system.systemActorOf(
-            ClientConnection.create(connection, helloHandler, settings.helloTimeout()), "ws-" + id, Props.empty());
+            ClientConnection.create(connection, gate, helloHandler, settings.helloTimeout()), "ws-" + id, Props.empty());
+    gate.connectionActor(handler);
 
-    Sink<String, NotUsed> inbound =
-        Flow.<String>create()
-            .wireTap(text -> metrics.frameIn())
-            .to(
-                ActorSink.actorRefWithBackpressure(
-                    handler,
-                    (ackTo, text) -> new ClientConnection.Frame(text, ackTo),
-                    ClientConnection.StreamStarted::new,
-                    ClientConnection.Ack.INSTANCE,
-                    ClientConnection.StreamCompleted.INSTANCE,
-                    ClientConnection.StreamFailed::new));
+    Sink<String, NotUsed> inbound = Sink.fromGraph(InboundGate.sink(gate, connection, metrics));
     Source<String, NotUsed> frames =
-        outbound
-            .second()
+        Source.fromGraph(outbound.source())
             .map(
-                message -> {
+                json -> {
                   metrics.frameOut();
-                  return ((Outbound.Frame) message).json();
+                  return json;
                 })
             .watchTermination(
                 (notUsed, done) -> {

@@ -3,6 +3,7 @@ package io.roomcluster.protocol.message;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * One frame to a client: {@code {"id":..,"type":"<t>","<t>":{...}}}. Direct answers carry the
@@ -58,6 +59,23 @@ public record ServerMessage(
 
     public static ServerMessage transientMessage(TransientMessage transientData) {
         return new ServerMessage(null, "transient", null, null, null, null, null, null, null, null, transientData);
+    }
+
+    /**
+     * The text of {@code message(new RelayedMessage(sender, null, data))} (or {@code control}),
+     * written without the generic record walk: the per-message path of every relay.
+     *
+     * @param senderJson {@code Json.write(sender)}, which a session can keep
+     */
+    public static String relayedJson(boolean control, String senderJson, JsonNode data) {
+        String dataJson = Json.write(data);
+        StringBuilder out = new StringBuilder(48 + senderJson.length() + dataJson.length());
+        out.append(control ? "{\"type\":\"control\",\"control\":{\"sender\":" : "{\"type\":\"message\",\"message\":{\"sender\":")
+            .append(senderJson)
+            .append(",\"data\":")
+            .append(dataJson)
+            .append("}}");
+        return out.toString();
     }
 
     /** The frame text; never fails for messages built from these records. */

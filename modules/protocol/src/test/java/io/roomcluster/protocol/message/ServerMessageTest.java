@@ -156,6 +156,24 @@ class ServerMessageTest {
     }
 
     @Test
+    void relayedJsonIsTheGenericFrameByteForByte() {
+        for (Sender sender : List.of(new Sender("session", B_SESSIONID, "sample-user"), new Sender("room", "g", ""),
+                new Sender("user", "<A.sessionid>", "us\"er\u00e9\n"))) {
+            for (String data : List.of("{\"now\":\"2026-11-21T04:53:35.850587069Z\"}", "{}", "\"text\"",
+                    "{\"n\":[1,2.50,1e400,-0,null,{}],\"s\":\"<&\\u2028>\"}")) {
+                JsonNode tree = json(data);
+                String senderJson = Json.write(sender);
+                assertEquals(ServerMessage.message(new RelayedMessage(sender, tree)).toJson(),
+                        ServerMessage.relayedJson(false, senderJson, tree));
+                assertEquals(ServerMessage.control(new RelayedMessage(sender, tree)).toJson(),
+                        ServerMessage.relayedJson(true, senderJson, tree));
+            }
+        }
+        assertEquals(MESSAGE_B_TO_A, ServerMessage.relayedJson(false,
+                Json.write(new Sender("session", B_SESSIONID, "sample-user")), json("{\"now\":\"2026-11-21T04:53:35.850587069Z\"}")));
+    }
+
+    @Test
     void controlAndGuestSender() {
         assertEquals("{\"type\":\"control\",\"control\":{\"sender\":{\"type\":\"session\",\"sessionid\":\"<A.sessionid>\","
                         + "\"userid\":\"user-a\"},\"data\":{\"x\":1}}}",

@@ -1,0 +1,166 @@
+package io.roomcluster.gateway.ws;
+
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.stream.Attributes;
+import org.apache.pekko.stream.BufferOverflowException;
+import org.apache.pekko.stream.Outlet;
+import org.apache.pekko.stream.SourceShape;
+import org.apache.pekko.stream.stage.AbstractOutHandler;
+import org.apache.pekko.stream.stage.AsyncCallback;
+import org.apache.pekko.stream.stage.GraphStage;
+import org.apache.pekko.stream.stage.GraphStageLogic;
+
+/**
+ * The frames waiting for one WebSocket: any thread offers, the socket's stream drains.
+ *
+ * <p>Bounded at {@code capacity} frames. <b>Overflow policy:</b> a frame offered while
+ * {@code capacity} frames are still unwritten is dropped and the connection fails (closed without
+ * a bye, like the reference's write timeout): the client is too slow to read what it is sent, and
+ * its session keeps queueing for it until it resumes on a new connection. A close request
+ * completes the stream after the frames queued before it.
+ *
+ * <p>Offering never blocks and never goes through an actor: the stream is woken by one
+ * asynchronous callback when it waits for a frame, so a burst of frames costs one wake-up.
+ */
+public final class OutboundQueue {
+
+  private static final Object CLOSE = new Object();
+
+  private final int capacity;
+  private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
+  /** Frames offered and not yet taken by the stream. */
+  private final AtomicInteger size = new AtomicInteger();
+  /** A wake-up is pending (or the stream is not waiting): offers need not send another. */
+  private final AtomicBoolean signalled = new AtomicBoolean();
+  private volatile boolean overflowed;
+  private volatile boolean closing;
+  private volatile AsyncCallback<Object> wakeUp;
+
+  public OutboundQueue(int capacity) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be positive");
+    }
+    this.capacity = capacity;
+  }
+
+  /** Queues a frame; false if it was dropped (closed or overflowed: see the class comment). */
+  public boolean offer(String frame) {
+    if (closing || overflowed) {
+      return false;
+    }
+    if (size.incrementAndGet() > capacity) {
+      size.decrementAndGet();
+      overflowed = true;
+      // Not through wake(): the stream may be stuck on a socket that is not read, never pulling.
+      AsyncCallback<Object> callback = wakeUp;
+      if (callback != null) {
+        callback.invoke(Boolean.TRUE);
+      }
+      return false;
+    }
+    queue.add(frame);
+    wake();
+    return true;
+  }
+
+  /** Completes the stream once the frames queued so far are written. */
+  public void close() {
+    if (!closing) {
+      closing = true;
+      queue.add(CLOSE);
+      wake();
+    }
+  }
+
+  /** Frames offered and not yet handed to the socket. */
+  public int size() {
+    return size.get();
+  }
+
+  private void wake() {
+    AsyncCallback<Object> callback = wakeUp;
+    // Before the stream started, it drains on its first pull: nothing to wake.
+    if (callback != null && signalled.compareAndSet(false, true)) {
+      callback.invoke(Boolean.TRUE);
+    }
+  }
+
+  /** The source of this queue's frames; materialize it once. */
+  public GraphStage<SourceShape<String>> source() {
+    return new Stage();
+  }
+
+  private final class Stage extends GraphStage<SourceShape<String>> {
+    private final Outlet<String> out = Outlet.create("OutboundQueue.out");
+    private final SourceShape<String> shape = SourceShape.of(out);
+
+    @Override
+    public SourceShape<String> shape() {
+      return shape;
+    }
+
+    @Override
+    public Attributes initialAttributes() {
+      return Attributes.name("roomcluster-outbound-queue");
+    }
+
+    @Override
+    public GraphStageLogic createLogic(Attributes inheritedAttributes) {
+      return new GraphStageLogic(shape) {
+        {
+          setHandler(
+              out,
+              new AbstractOutHandler() {
+                @Override
+                public void onPull() {
+                  pump();
+                }
+              });
+        }
+
+        @Override
+        public void preStart() {
+          wakeUp = createAsyncCallback(ignored -> pump());
+          // Offers before this point did not signal: the first pull sees their frames; an
+          // overflow (flag written before the offer read wakeUp) is seen here or was signalled.
+          if (overflowed) {
+            failStage(new BufferOverflowException("client did not read its " + capacity + " queued frames"));
+          }
+        }
+
+        private void pump() {
+          if (overflowed) {
+            failStage(new BufferOverflowException("client did not read its " + capacity + " queued frames"));
+            return;
+          }
+          if (!isAvailable(out)) {
+            return; // the next pull drains; offers meanwhile need not wake us
+          }
+          Object next = queue.poll();
+          if (next == null) {
+            // Waiting now: the next offer must wake us. Re-check to close the race with it.
+            signalled.set(false);
+            next = queue.poll();
+            if (next == null) {
+              return;
+            }
+          }
+          if (next == CLOSE) {
+            completeStage();
+            return;
+          }
+          size.decrementAndGet();
+          push(out, (String) next);
+        }
+
+        @Override
+        public void postStop() {
+          closing = true;
+          queue.clear();
+        }
+      };
+    }
+  }
+}
