@@ -93,14 +93,9 @@ class ClusterIT {
   @Test
   @Order(2)
   void aSessionResumesOnAnotherNodeWithItsQueueAndPeersSeeNoLeave() {
-    Connected alice = cluster.hello(0, "alice2");
-    Connected bob = cluster.hello(1, "bob2");
-    alice.join("resume");
-    alice.client().expect("event");
-    bob.join("resume");
-    bob.client().expect("event");
-    bob.client().expect("event");
-    alice.client().expect("event");
+    Connected[] pair = pairInRoom("resume", "alice2", "bob2");
+    Connected alice = pair[0];
+    Connected bob = pair[1];
 
     alice.client().close();
     LocalCluster.sleep(300); // the server notices the closed socket
@@ -134,14 +129,9 @@ class ClusterIT {
   @Test
   @Order(3)
   void noMessageIsLostWhileASessionMovesToAnotherNode() throws Exception {
-    Connected alice = cluster.hello(0, "alice-moving");
-    Connected bob = cluster.hello(1, "bob-moving");
-    alice.join("moving");
-    alice.client().expect("event");
-    bob.join("moving");
-    bob.client().expect("event");
-    bob.client().expect("event");
-    alice.client().expect("event");
+    Connected[] pair = pairInRoom("moving", "alice-moving", "bob-moving");
+    Connected alice = pair[0];
+    Connected bob = pair[1];
 
     int count = 300;
     Thread sender = new Thread(() -> {
@@ -186,6 +176,19 @@ class ClusterIT {
     bob.client().expectNothing(QUIET); // no leave, no join
     again.close();
     bob.client().close();
+  }
+
+  /** The first user on node 0, the second on node 1, both in {@code room}, join events consumed. */
+  private Connected[] pairInRoom(String room, String first, String second) {
+    Connected a = cluster.hello(0, first);
+    Connected b = cluster.hello(1, second);
+    a.join(room);
+    a.client().expect("event"); // own join
+    b.join(room);
+    b.client().expect("event"); // a is there
+    b.client().expect("event"); // own join
+    a.client().expect("event"); // b joined
+    return new Connected[] {a, b};
   }
 
   private static void collect(JsonNode frame, java.util.List<Integer> sessionMessages, java.util.List<Integer> roomMessages) {
