@@ -118,11 +118,6 @@ public final class HelloHandler {
     return sessionContext.cluster()
         .takeOver(sid, RESUME_ASK_TIMEOUT)
         .thenCompose(handover -> handover.isPresent() ? CompletableFuture.completedFuture(handover) : fromDirectory(sid))
-        .whenComplete((handover, failure) -> {
-          if (failure != null || handover.isEmpty()) {
-            sessionContext.registry().cancelArrival(sid, arrival);
-          }
-        })
         .thenApply(
             handover -> {
               long ms = (System.nanoTime() - started) / 1_000_000;
@@ -140,7 +135,13 @@ public final class HelloHandler {
                   ClientSession.takenOver(state, identity, connection, requestId, hello.version(), sessionContext),
                   "session-" + Long.toUnsignedString(state.sid(), 36) + "-" + connection.id(),
                   Props.empty());
-            });
+            })
+        .whenComplete((session, failure) -> {
+          if (failure != null) {
+            // No session starts here (no such session, unknown backend): drop what was buffered for it.
+            sessionContext.registry().cancelArrival(sid, arrival);
+          }
+        });
   }
 
   /** No live node holds the session: its node died. The replicated record brings it back. */
