@@ -141,25 +141,4 @@ final class IdleScenario extends Scenario {
   void frame(Conn conn, String type, String text, long now) {
     stats.inc("frames.other");
   }
-
-  @Override
-  void setup() {
-  }
-
-  @Override
-  void startLoad() {
-  }
-
-  @Override
-  void stopLoad() {
-  }
-
-  @Override
-  boolean drained() {
-    return true;
-  }
-
-  @Override
-  void describe(ObjectNode out) {
-  }
 }

@@ -27,17 +27,21 @@ abstract class Scenario implements Conn.Handler {
     this.sampler = sampler;
   }
 
-  abstract void setup() throws Exception;
+  /** After all clients are connected (rooms joined etc.); nothing by default. */
+  void setup() throws Exception {}
 
-  abstract void startLoad() throws Exception;
+  /** The measured load starts; scenarios without load (idle, storm) do nothing. */
+  void startLoad() throws Exception {}
 
-  abstract void stopLoad() throws Exception;
+  void stopLoad() throws Exception {}
 
-  /** True when everything sent has arrived (so the drain can stop early). */
-  abstract boolean drained();
+  /** True when everything sent has arrived (so the drain can stop early); nothing to wait for by default. */
+  boolean drained() {
+    return true;
+  }
 
-  /** Scenario figures for the result (throughput etc.), after the window. */
-  abstract void describe(ObjectNode out);
+  /** Scenario figures for the result (throughput etc.), after the window; none by default. */
+  void describe(ObjectNode out) {}
 
   /** Frames other than errors/byes, which the base counts. */
   abstract void frame(Conn conn, String type, String text, long now);

@@ -50,25 +50,4 @@ final class StormScenario extends Scenario {
   void frame(Conn conn, String type, String text, long now) {
     stats.inc("event".equals(type) ? "events.other" : "frames.other");
   }
-
-  @Override
-  void setup() {
-  }
-
-  @Override
-  void startLoad() {
-  }
-
-  @Override
-  void stopLoad() {
-  }
-
-  @Override
-  boolean drained() {
-    return true;
-  }
-
-  @Override
-  void describe(ObjectNode out) {
-  }
 }
