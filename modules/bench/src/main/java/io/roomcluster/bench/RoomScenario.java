@@ -131,19 +131,11 @@ final class RoomScenario extends Scenario {
       }
       return;
     }
-    if (!"message".equals(type)) {
-      stats.inc("frames.other");
-      return;
-    }
-    int at = Frames.dataStart(text);
+    int at = accountRelayed(type, text, now, "room_message");
     if (at < 0) {
-      stats.inc("frames.foreign_message");
       return;
     }
-    long t = Frames.longAfter(text, "\"t\":", at);
     long s = Frames.longAfter(text, "\"s\":", at);
-    stats.latency("room_message").recordNanos(now - t);
-    stats.inc("delivered");
     if (o.closedLoop()) {
       long q = Frames.longAfter(text, "\"q\":", at);
       AtomicInteger left = outstanding.get(key((int) s, q));

@@ -27,6 +27,26 @@ abstract class Scenario implements Conn.Handler {
     this.sampler = sampler;
   }
 
+  /**
+   * Accounts a frame that should be one of the generator's relayed messages: counted as delivered
+   * with its one-way latency under {@code latency}. Returns where its data object starts, or -1
+   * when it is not one (counted as another frame or as a foreign message).
+   */
+  final int accountRelayed(String type, String text, long now, String latency) {
+    if (!"message".equals(type)) {
+      stats.inc("frames.other");
+      return -1;
+    }
+    int at = Frames.dataStart(text);
+    if (at < 0) {
+      stats.inc("frames.foreign_message");
+      return -1;
+    }
+    stats.latency(latency).recordNanos(now - Frames.longAfter(text, "\"t\":", at));
+    stats.inc("delivered");
+    return at;
+  }
+
   /** After all clients are connected (rooms joined etc.); nothing by default. */
   void setup() throws Exception {}
 

@@ -88,19 +88,11 @@ final class SessionScenario extends Scenario {
 
   @Override
   void frame(Conn conn, String type, String text, long now) {
-    if (!"message".equals(type)) {
-      stats.inc("frames.other");
-      return;
-    }
-    int at = Frames.dataStart(text);
+    int at = accountRelayed(type, text, now, "message");
     if (at < 0) {
-      stats.inc("frames.foreign_message");
       return;
     }
-    long t = Frames.longAfter(text, "\"t\":", at);
     long s = Frames.longAfter(text, "\"s\":", at);
-    stats.latency("message").recordNanos(now - t);
-    stats.inc("delivered");
     if (s >= 0 && s < byIndex.length && byIndex[(int) s] != null) {
       Conn from = byIndex[(int) s];
       from.inflight.decrementAndGet();
