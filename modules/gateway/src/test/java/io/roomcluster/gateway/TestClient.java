@@ -31,7 +31,13 @@ public final class TestClient implements AutoCloseable {
   /** How the connection ended: a close frame (status code), or an error (abrupt end). */
   public record Closed(int statusCode, String reason, Throwable error) {}
 
+  private static final int READING = 0;
+  private static final int PAUSED = 1;
+  private static final int OWED = 2;
+
   private final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
+  /** READING, PAUSED, or OWED (paused, and a frame's demand was held back). */
+  private final int[] demand = {READING};
   private final CompletableFuture<Closed> closed = new CompletableFuture<>();
   private final WebSocket socket;
   private final String name;
@@ -58,6 +64,47 @@ public final class TestClient implements AutoCloseable {
     return name;
   }
 
+  /** Sends without waiting: the future completes once the frame was handed to the socket. */
+  public CompletableFuture<WebSocket> sendAsync(String json) {
+    return socket.sendText(json, true);
+  }
+
+  /**
+   * Stops reading the socket after the frame being delivered (no more demand): the server's
+   * writes then fill the TCP buffers, like a client that does not keep up.
+   */
+  public void pauseReading() {
+    synchronized (demand) {
+      demand[0] = PAUSED;
+    }
+  }
+
+  /** Reads on after {@link #pauseReading}. */
+  public void resumeReading() {
+    boolean owed;
+    synchronized (demand) {
+      owed = demand[0] == OWED;
+      demand[0] = READING;
+    }
+    if (owed) {
+      socket.request(1);
+    }
+  }
+
+  /** The next frame, within {@code timeout}. */
+  public JsonNode next(Duration timeout) {
+    try {
+      JsonNode frame = frames.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      if (frame == null) {
+        fail(name + ": no frame within " + timeout + (closed.isDone() ? " (connection closed: " + closed.join() + ")" : ""));
+      }
+      return frame;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   public void send(String json) {
     try {
       socket.sendText(json, true).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -79,16 +126,7 @@ public final class TestClient implements AutoCloseable {
 
   /** The next frame, within {@link #TIMEOUT}. */
   public JsonNode next() {
-    try {
-      JsonNode frame = frames.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      if (frame == null) {
-        fail(name + ": no frame within " + TIMEOUT + (closed.isDone() ? " (connection closed: " + closed.join() + ")" : ""));
-      }
-      return frame;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+    return next(TIMEOUT);
   }
 
   /** The next frame, which must be of that type. */
@@ -187,7 +225,16 @@ public final class TestClient implements AutoCloseable {
           frames.add(MAPPER.createObjectNode().put("type", "<not JSON>").put("text", text));
         }
       }
-      webSocket.request(1);
+      boolean read;
+      synchronized (demand) {
+        read = demand[0] == READING;
+        if (!read) {
+          demand[0] = OWED;
+        }
+      }
+      if (read) {
+        webSocket.request(1);
+      }
       return null;
     }
 

@@ -3,6 +3,7 @@ package io.roomcluster.gateway.cluster;
 import io.roomcluster.gateway.session.ClientSession;
 import io.roomcluster.gateway.session.SessionLine;
 import io.roomcluster.gateway.session.SessionRegistry;
+import io.roomcluster.gateway.ws.Backlog;
 import io.roomcluster.room.NodeIds;
 import io.roomcluster.room.Participant;
 import io.roomcluster.room.RoomId;
@@ -103,17 +104,20 @@ public final class ClusterDelivery {
 
   // ---------------------------------------------------------------- delivery
 
-  /** A frame for one session (by the Sid decoded from its public id). */
-  public void toSession(long sid, String json) {
+  /**
+   * A frame for one session (by the Sid decoded from its public id). Returns the recipient's
+   * socket when it is on this node and backed up (see {@link SessionLine#deliver}), else null:
+   * frames to other nodes are not held back by their recipients.
+   */
+  public Backlog toSession(long sid, String json) {
     SessionLine local = registry.lineBySid(sid);
     if (local != null) {
-      local.deliver(json);
-      return;
+      return local.deliver(json);
     }
     Optional<SessionRegistry.Forward> forward = registry.forwardBySid(sid);
     if (forward.isPresent()) {
       forward.get().node().tell(new NodeDelivery.Forwarded(sid, json));
-      return;
+      return null;
     }
     ActorRef<NodeDelivery.Command> node = locations.get(sid);
     if (node != null) {
@@ -121,6 +125,7 @@ public final class ClusterDelivery {
     } else {
       locateAndSend(sid, json);
     }
+    return null;
   }
 
   void locateAndSend(long sid, String json) {

@@ -10,6 +10,7 @@ import io.roomcluster.gateway.cluster.SessionDirectory;
 import io.roomcluster.gateway.cluster.SessionHandover;
 import io.roomcluster.gateway.cluster.SessionRecord;
 import io.roomcluster.gateway.room.NodeRoomEvents;
+import io.roomcluster.gateway.ws.Backlog;
 import io.roomcluster.gateway.ws.Connection;
 import io.roomcluster.gateway.ws.InboundGate;
 import io.roomcluster.protocol.backend.BackendClientRequest;
@@ -61,7 +62,8 @@ public final class ClientSession {
 
   /**
    * A validated client message from the connection with that id. {@code gate}, when set, is
-   * released as soon as the message is taken (the socket then reads on).
+   * released once the message is handled (the socket then reads on), or once the recipient's
+   * socket it was written to drained, when that one was backed up.
    */
   public record FromClient(ClientMessage message, long connectionId, InboundGate gate) implements Command {
     /** Frees the socket's credit for this message; returns the message without it. */
@@ -71,6 +73,18 @@ public final class ClientSession {
       }
       gate.release();
       return new FromClient(message, connectionId, null);
+    }
+
+    /** Frees the credit now, or when {@code backlog} (if any) drained. */
+    void handled(Backlog backlog) {
+      if (gate == null) {
+        return;
+      }
+      if (backlog == null) {
+        gate.release();
+      } else {
+        backlog.whenDrained(gate::release);
+      }
     }
   }
 
@@ -167,6 +181,8 @@ public final class ClientSession {
   private final SessionContext shared;
   private final ArrayDeque<String> pending = new ArrayDeque<>();
   private final SessionLine line;
+  /** Set while a client message is handled: the backed-up socket it was written to, if any. */
+  private Backlog recipientBacklog;
   private String senderJsonType;
   private String senderJson;
   private Connection connection;
@@ -576,8 +592,22 @@ public final class ClientSession {
 
   // ---------------------------------------------------------------- client messages
 
+  /**
+   * Back-pressure across sessions: a message written to a backed-up socket on this node keeps its
+   * sender's read credit until that socket drained, so a sender outrunning its recipients is
+   * slowed by TCP (as the reference's blocking write slows it) instead of growing the heap.
+   */
   private Behavior<Command> onClientMessage(FromClient fromClient) {
-    fromClient.taken();
+    recipientBacklog = null;
+    try {
+      return handleClientMessage(fromClient);
+    } finally {
+      fromClient.handled(recipientBacklog);
+      recipientBacklog = null;
+    }
+  }
+
+  private Behavior<Command> handleClientMessage(FromClient fromClient) {
     ClientMessage message = fromClient.message();
     boolean current = connection != null && connection.id() == fromClient.connectionId();
     // Sent before the client saw the drain close its socket: messages to peers still go out.
@@ -614,7 +644,7 @@ public final class ClientSession {
           shared.sessionIds()
               .readPublic(recipient.sessionid())
               .filter(data -> data.backendId().equals(identity.backendId()) && data.sid() != identity.sid())
-              .ifPresent(data -> shared.cluster().toSession(data.sid(), json));
+              .ifPresent(data -> recipientBacklog = shared.cluster().toSession(data.sid(), json));
       case "user" -> {
         if (!recipient.userid().equals(identity.userId())) {
           shared.cluster().toUser(identity.backendId(), recipient.userid(), json);

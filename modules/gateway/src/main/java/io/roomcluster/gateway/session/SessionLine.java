@@ -1,5 +1,6 @@
 package io.roomcluster.gateway.session;
 
+import io.roomcluster.gateway.ws.Backlog;
 import io.roomcluster.gateway.ws.Connection;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -29,16 +30,20 @@ public final class SessionLine {
     return session;
   }
 
-  /** A frame for this session, from any thread. */
-  public void deliver(String json) {
+  /**
+   * A frame for this session, from any thread. Returns the session's socket when it is backed up
+   * (a sender that can should wait for it to drain), else null.
+   */
+  public Backlog deliver(String json) {
     Connection connection = direct;
     // A socket the session is closing (bye, drain, hand-over) refuses the frame: the actor then
     // queues it for the resume, as it does for everything after it detached.
     if (connection != null && viaActor.get() == 0 && connection.isOpen() && connection.send(json)) {
-      return;
+      return connection.out().congested() ? connection.out() : null;
     }
     viaActor.incrementAndGet();
     session.tell(new ClientSession.Deliver(json, this));
+    return null;
   }
 
   void direct(Connection connection) {

@@ -1,5 +1,6 @@
 package io.roomcluster.gateway.ws;
 
+import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -11,6 +12,7 @@ import org.apache.pekko.stream.stage.AbstractOutHandler;
 import org.apache.pekko.stream.stage.AsyncCallback;
 import org.apache.pekko.stream.stage.GraphStage;
 import org.apache.pekko.stream.stage.GraphStageLogic;
+import org.apache.pekko.stream.stage.TimerGraphStageLogic;
 
 /**
  * The frames waiting for one WebSocket: any thread offers, the socket's stream drains.
@@ -23,12 +25,24 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
  *
  * <p>Offering never blocks and never goes through an actor: the stream is woken by one
  * asynchronous callback when it waits for a frame, so a burst of frames costs one wake-up.
+ *
+ * <p><b>Back-pressure towards senders:</b> from {@code highWater} frames on, the queue is a
+ * {@link Backlog}: senders that can wait hold their own socket's read credit until it drained to
+ * a quarter of that. A client that then takes no frame at all for {@code stallTimeout} is
+ * disconnected as too slow (the reference's write deadline), which also frees its waiting
+ * senders: one dead recipient cannot hold a sender for longer than that.
  */
-public final class OutboundQueue {
+public final class OutboundQueue implements Backlog {
 
   private static final Object CLOSE = new Object();
 
   private final int capacity;
+  private final int highWater;
+  private final int lowWater;
+  private final Duration stallTimeout;
+  /** Senders waiting for this queue to drain (their read credit). */
+  private final ConcurrentLinkedQueue<Runnable> drainWaiters = new ConcurrentLinkedQueue<>();
+  private volatile boolean ended;
   private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
   /** Frames offered and not yet taken by the stream. */
   private final AtomicInteger size = new AtomicInteger();
@@ -38,11 +52,20 @@ public final class OutboundQueue {
   private volatile boolean closing;
   private volatile AsyncCallback<Object> wakeUp;
 
+  /** A queue that never asks senders to wait (it only overflows). */
   public OutboundQueue(int capacity) {
-    if (capacity < 1) {
-      throw new IllegalArgumentException("capacity must be positive");
+    this(capacity, 0, Duration.ZERO);
+  }
+
+  /** {@code highWater} 0: senders never wait; {@code stallTimeout} zero: no stall detection. */
+  public OutboundQueue(int capacity, int highWater, Duration stallTimeout) {
+    if (capacity < 1 || highWater < 0) {
+      throw new IllegalArgumentException("capacity must be positive, high water not negative");
     }
     this.capacity = capacity;
+    this.highWater = highWater == 0 ? Integer.MAX_VALUE : Math.min(highWater, capacity);
+    this.lowWater = highWater == 0 ? Integer.MAX_VALUE : this.highWater / 4;
+    this.stallTimeout = stallTimeout;
   }
 
   /** Queues a frame; false if it was dropped (closed or overflowed: see the class comment). */
@@ -50,7 +73,8 @@ public final class OutboundQueue {
     if (closing || overflowed) {
       return false;
     }
-    if (size.incrementAndGet() > capacity) {
+    int queued = size.incrementAndGet();
+    if (queued > capacity) {
       size.decrementAndGet();
       overflowed = true;
       // Not through wake(): the stream may be stuck on a socket that is not read, never pulling.
@@ -61,8 +85,37 @@ public final class OutboundQueue {
       return false;
     }
     queue.add(frame);
-    wake();
+    if (queued == highWater) {
+      // Not through wake(): a stream stuck on an unread socket must arm its stall timer.
+      AsyncCallback<Object> callback = wakeUp;
+      if (callback != null) {
+        callback.invoke(Boolean.TRUE);
+      }
+    } else {
+      wake();
+    }
     return true;
+  }
+
+  /** Whether senders should wait for this queue before they read more (see the class comment). */
+  public boolean congested() {
+    return size.get() >= highWater;
+  }
+
+  @Override
+  public void whenDrained(Runnable then) {
+    drainWaiters.add(then);
+    // The stream may have drained (or ended) before the waiter was added: check again.
+    if (ended || size.get() <= lowWater) {
+      releaseWaiters();
+    }
+  }
+
+  private void releaseWaiters() {
+    Runnable waiter;
+    while ((waiter = drainWaiters.poll()) != null) {
+      waiter.run();
+    }
   }
 
   /** Completes the stream once the frames queued so far are written. */
@@ -108,7 +161,10 @@ public final class OutboundQueue {
 
     @Override
     public GraphStageLogic createLogic(Attributes inheritedAttributes) {
-      return new GraphStageLogic(shape) {
+      return new TimerGraphStageLogic(shape) {
+        private boolean stallTimerArmed;
+        private long lastPushNanos = System.nanoTime();
+
         {
           setHandler(
               out,
@@ -135,6 +191,10 @@ public final class OutboundQueue {
             failStage(new BufferOverflowException("client did not read its " + capacity + " queued frames"));
             return;
           }
+          if (!stallTimerArmed && !stallTimeout.isZero() && size.get() >= highWater) {
+            stallTimerArmed = true;
+            scheduleOnce("stall", stallTimeout);
+          }
           if (!isAvailable(out)) {
             return; // the next pull drains; offers meanwhile need not wake us
           }
@@ -151,14 +211,35 @@ public final class OutboundQueue {
             completeStage();
             return;
           }
-          size.decrementAndGet();
+          if (size.decrementAndGet() <= lowWater && !drainWaiters.isEmpty()) {
+            releaseWaiters();
+          }
+          lastPushNanos = System.nanoTime();
           push(out, (String) next);
+        }
+
+        @Override
+        public void onTimer(Object key) {
+          stallTimerArmed = false;
+          if (size.get() < highWater) {
+            return;
+          }
+          long idle = System.nanoTime() - lastPushNanos;
+          if (idle >= stallTimeout.toNanos()) {
+            failStage(new BufferOverflowException(
+                "client took no frame for " + stallTimeout.toMillis() + " ms with " + size.get() + " queued"));
+          } else {
+            stallTimerArmed = true;
+            scheduleOnce("stall", Duration.ofNanos(stallTimeout.toNanos() - idle));
+          }
         }
 
         @Override
         public void postStop() {
           closing = true;
+          ended = true;
           queue.clear();
+          releaseWaiters();
         }
       };
     }

@@ -72,7 +72,8 @@ public final class WebSocketRoute extends AllDirectives {
   /** The application side of one connection: Strings in, Strings out. */
   Flow<String, String, NotUsed> connectionFlow(String remoteAddress) {
     long id = connectionIds.incrementAndGet();
-    OutboundQueue outbound = new OutboundQueue(settings.outboundBuffer());
+    OutboundQueue outbound =
+        new OutboundQueue(settings.outboundBuffer(), settings.outboundHighWater(), settings.writeStallTimeout());
     Connection connection = new Connection(id, outbound, remoteAddress);
     connection.send(WELCOME);
     InboundGate gate = new InboundGate(INBOUND_WINDOW);

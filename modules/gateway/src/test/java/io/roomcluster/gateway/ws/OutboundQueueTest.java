@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
@@ -16,6 +17,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.stream.BufferOverflowException;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.SinkQueueWithCancel;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.AsPublisher;
 import org.junit.jupiter.api.AfterAll;
@@ -94,5 +96,72 @@ class OutboundQueueTest {
       assertInstanceOf(BufferOverflowException.class, e.getCause());
     }
     assertFalse(queue.offer("5"), "nothing is queued after the overflow");
+  }
+
+  @Test
+  void aWaitingSenderIsReleasedOnceTheQueueDrainedToAQuarterOfItsHighWater() throws Exception {
+    // High water well above what the stream's own stages take ahead of the socket.
+    OutboundQueue queue = new OutboundQueue(1000, 64, Duration.ZERO);
+    SinkQueueWithCancel<String> socket = Source.fromGraph(queue.source()).runWith(Sink.queue(1), MAT);
+    CountDownLatch early = new CountDownLatch(1);
+    queue.whenDrained(early::countDown);
+    assertEquals(0, early.getCount(), "a queue below its high water does not hold anybody");
+
+    for (int i = 0; i < 100; i++) {
+      assertTrue(queue.offer("f" + i));
+    }
+    assertTrue(queue.congested(), "size " + queue.size());
+    CountDownLatch released = new CountDownLatch(1);
+    queue.whenDrained(released::countDown);
+    assertEquals(1, released.getCount(), "held while nothing was written");
+
+    int taken = 0;
+    while (queue.size() > 16) {
+      assertEquals("f" + taken, socket.pull().toCompletableFuture().get(10, TimeUnit.SECONDS).orElseThrow());
+      taken++;
+    }
+    assertTrue(released.await(10, TimeUnit.SECONDS), "released once the queue drained to 16 (64 / 4)");
+    assertFalse(queue.congested());
+    socket.cancel();
+  }
+
+  @Test
+  void aClientThatTakesNothingWhileBackedUpIsFailedAfterTheStallTimeoutAndItsSendersReleased() throws Exception {
+    OutboundQueue queue = new OutboundQueue(100, 4, Duration.ofMillis(300));
+    CompletionStage<Done> terminated =
+        Source.fromGraph(queue.source())
+            .watchTermination((notUsed, done) -> done)
+            .to(Sink.asPublisher(AsPublisher.WITHOUT_FANOUT))
+            .run(MAT);
+    for (int i = 0; i < 4; i++) {
+      assertTrue(queue.offer("f" + i));
+    }
+    CountDownLatch released = new CountDownLatch(1);
+    queue.whenDrained(released::countDown);
+    try {
+      terminated.toCompletableFuture().get(10, TimeUnit.SECONDS);
+      fail("the stream must fail");
+    } catch (ExecutionException e) {
+      assertInstanceOf(BufferOverflowException.class, e.getCause());
+    }
+    assertTrue(released.await(10, TimeUnit.SECONDS), "the waiting sender is released when the socket ends");
+    CountDownLatch late = new CountDownLatch(1);
+    queue.whenDrained(late::countDown);
+    assertEquals(0, late.getCount(), "an ended queue holds nobody");
+  }
+
+  @Test
+  void aSlowButReadingClientIsNotFailedByTheStallTimeout() throws Exception {
+    OutboundQueue queue = new OutboundQueue(10_000, 4, Duration.ofMillis(200));
+    // Takes a frame every 20 ms: always backed up, never stalled for 200 ms.
+    CompletionStage<List<String>> all =
+        Source.fromGraph(queue.source())
+            .throttle(1, Duration.ofMillis(20))
+            .runWith(Sink.seq(), MAT);
+    for (int i = 0; i < 40; i++) {
+      assertTrue(queue.offer("f" + i));
+    }
+    queue.close();
+    assertEquals(40, all.toCompletableFuture().get(20, TimeUnit.SECONDS).size());
   }
 }

@@ -1,0 +1,163 @@
+package io.roomcluster.gateway;
+
+import static io.roomcluster.gateway.SignalingServerFixture.BACKEND_SECRET;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.roomcluster.gateway.SignalingServerFixture.Session;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Back-pressure across sessions: a sender that outruns its recipient's socket is slowed (its own
+ * socket is not read) instead of overflowing the recipient, and a recipient that takes nothing at
+ * all is disconnected after the stall timeout so that it cannot hold its senders.
+ */
+class BackPressureTest {
+
+  /** Far below what the sender sends, so that without back-pressure the recipient overflows. */
+  private static final int OUTBOUND_BUFFER = 200;
+  private static final int MESSAGES = 4000;
+  /** 8 KB per message: 32 MB in all, far more than the TCP buffers on the way can hold. */
+  private static final String PAD = "x".repeat(8 * 1024);
+
+  private static FakeNextcloud backend;
+  private static SignalingServerFixture server;
+
+  @BeforeAll
+  static void start() throws Exception {
+    backend = new FakeNextcloud(BACKEND_SECRET);
+    server =
+        SignalingServerFixture.start(
+            backend,
+            """
+            roomcluster.clients {
+              outbound-buffer = %d
+              outbound-high-water = 16
+              write-stall-timeout = 3s
+            }
+            # the disconnected recipient's session need not wait long for a resume
+            roomcluster.sessions.resume-window = 2s
+            """
+                .formatted(OUTBOUND_BUFFER));
+  }
+
+  @AfterEach
+  void cleanUp() {
+    server.cleanUp();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    server.close();
+    backend.close();
+  }
+
+  @Test
+  void aSenderOutrunningItsRecipientIsSlowedAndEveryMessageArrivesInOrder() throws Exception {
+    Session sender = server.hello("sender", "alice");
+    Session recipient = server.hello("recipient", "bob");
+    long slowBefore = slowClientDisconnects();
+
+    // The recipient reads nothing while the sender floods; it reads on before the stall timeout.
+    recipient.client().pauseReading();
+    AtomicInteger sent = new AtomicInteger();
+    Thread flood = floodThread(sender, recipient.sessionId(), sent);
+    flood.start();
+    int stalledAt = awaitNoProgress(sent, Duration.ofMillis(400), Duration.ofSeconds(30));
+    assertTrue(stalledAt < MESSAGES,
+        "the sender's socket must stop being read while its recipient is backed up (sent " + stalledAt + ")");
+    recipient.client().resumeReading();
+
+    for (int i = 0; i < MESSAGES; i++) {
+      JsonNode frame = recipient.client().next(Duration.ofSeconds(20));
+      assertEquals("message", frame.path("type").asText(), "frame " + i + ": " + frame);
+      assertEquals(i, frame.path("message").path("data").path("i").asInt(-1), "message order");
+    }
+    flood.join(10_000);
+    assertEquals(MESSAGES, sent.get());
+    assertFalse(recipient.client().isClosed(), "a recipient that keeps reading is not disconnected");
+    assertEquals(slowBefore, slowClientDisconnects(), "no slow-client disconnect");
+  }
+
+  @Test
+  void aRecipientThatTakesNothingIsDisconnectedAndReleasesItsSender() throws Exception {
+    Session sender = server.hello("sender2", "carol");
+    Session recipient = server.hello("dead", "dave");
+    long slowBefore = slowClientDisconnects();
+
+    recipient.client().pauseReading();
+    AtomicInteger sent = new AtomicInteger();
+    Thread flood = floodThread(sender, recipient.sessionId(), sent);
+    flood.start();
+    // Held while the dead recipient is backed up, then free again once it was disconnected (its
+    // session is detached and queues for a resume).
+    flood.join(60_000);
+    assertEquals(MESSAGES, sent.get(), "the sender got every message out");
+    assertEquals(slowBefore + 1, slowClientDisconnects(), "the stalled recipient counts as a slow client");
+    // The sender's session is still in service.
+    sender.send(message(recipient.sessionId(), -1));
+    Session other = server.hello("other", "erin");
+    sender.send(message(other.sessionId(), 7));
+    assertEquals(7, other.expect("message").path("message").path("data").path("i").asInt());
+    recipient.client().resumeReading(); // sees its connection end
+  }
+
+  private static Thread floodThread(Session sender, String recipientId, AtomicInteger sent) {
+    return new Thread(() -> {
+      for (int i = 0; i < MESSAGES; i++) {
+        sender.client().sendAsync(message(recipientId, i)).join();
+        sent.incrementAndGet();
+      }
+    }, "flood");
+  }
+
+  private static String message(String recipientId, int i) {
+    return """
+        {"type":"message","message":{"recipient":{"type":"session","sessionid":"%s"},"data":{"i":%d,"pad":"%s"}}}"""
+        .formatted(recipientId, i, PAD);
+  }
+
+  /** Waits until {@code count} stopped growing for {@code quiet} (or reached all); returns it. */
+  private static int awaitNoProgress(AtomicInteger count, Duration quiet, Duration limit) throws InterruptedException {
+    long end = System.nanoTime() + limit.toNanos();
+    int last = -1;
+    long lastChange = System.nanoTime();
+    while (System.nanoTime() < end) {
+      int now = count.get();
+      if (now >= MESSAGES) {
+        return now;
+      }
+      if (now != last) {
+        last = now;
+        lastChange = System.nanoTime();
+      } else if (System.nanoTime() - lastChange >= quiet.toNanos()) {
+        return now;
+      }
+      Thread.sleep(20);
+    }
+    return count.get();
+  }
+
+  private long slowClientDisconnects() throws IOException, InterruptedException {
+    String metrics =
+        HttpClient.newHttpClient()
+            .send(HttpRequest.newBuilder(server.uri("http", "/metrics")).build(), HttpResponse.BodyHandlers.ofString())
+            .body();
+    return metrics.lines()
+        .filter(line -> line.startsWith("roomcluster_websocket_slow_client_disconnects_total "))
+        .mapToLong(line -> (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no slow-client counter in /metrics"));
+  }
+}
