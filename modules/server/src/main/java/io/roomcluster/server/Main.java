@@ -16,10 +16,29 @@ import org.slf4j.LoggerFactory;
  */
 public final class Main {
 
+  static {
+    ensureAsyncPool();
+  }
+
   private static final Logger log = LoggerFactory.getLogger(Main.class);
   private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(2);
 
   private Main() {}
+
+  /**
+   * With fewer than 3 CPUs the common pool has parallelism 1, and then every async stage of a
+   * CompletableFuture starts a new thread. pekko's Java API hands out Scala futures converted to
+   * CompletableFutures whose {@code thenApply}/{@code thenCompose} are always async, so each
+   * backend request and each ask reply cost a thread start (18 k in a 3000-join storm). Two
+   * workers make the JDK use the common pool instead. Must run before CompletableFuture is
+   * first initialised; an explicit {@code -D} setting wins.
+   */
+  private static void ensureAsyncPool() {
+    String key = "java.util.concurrent.ForkJoinPool.common.parallelism";
+    if (System.getProperty(key) == null && Runtime.getRuntime().availableProcessors() < 3) {
+      System.setProperty(key, "2");
+    }
+  }
 
   public static void main(String[] args) {
     LaunchOptions options;
@@ -34,6 +53,10 @@ public final class Main {
       return;
     }
 
+    if (java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() < 2) {
+      log.warn("the common pool has parallelism {}: every async CompletableFuture stage starts a thread",
+          java.util.concurrent.ForkJoinPool.getCommonPoolParallelism());
+    }
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "roomcluster", config);
     try {
       RoomclusterNode.start(system)

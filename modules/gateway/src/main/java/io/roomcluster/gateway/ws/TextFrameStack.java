@@ -47,12 +47,19 @@ final class TextFrameStack {
 
   private TextFrameStack() {}
 
+  /**
+   * The server's WebSocket settings (keep-alive). Read once per route: building them parses the
+   * whole {@code pekko.http.server} config, which cost every connection a config parse.
+   */
+  static WebSocketSettings webSocketSettings(ActorSystem<?> system) {
+    // The javadsl settings object is the scaladsl implementation.
+    return (WebSocketSettings) org.apache.pekko.http.javadsl.settings.ServerSettings.create(system.classicSystem()).getWebsocketSettings();
+  }
+
   /** A frame-level handler for {@code UpgradeToWebSocketLowLevel.handleFrames}. */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  static Graph serverFrames(ActorSystem<?> system, Flow<String, String, NotUsed> messages, int maxMessageBytes) {
-    // The javadsl settings object is the scaladsl implementation.
-    WebSocketSettings settings =
-        (WebSocketSettings) org.apache.pekko.http.javadsl.settings.ServerSettings.create(system.classicSystem()).getWebsocketSettings();
+  static Graph serverFrames(
+      ActorSystem<?> system, WebSocketSettings settings, Flow<String, String, NotUsed> messages, int maxMessageBytes) {
     BidiFlow lower =
         WebSocket$.MODULE$
             .masking(true, (scala.Function0<Random>) Random::new)

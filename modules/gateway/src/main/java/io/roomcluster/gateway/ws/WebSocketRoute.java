@@ -22,6 +22,7 @@ import org.apache.pekko.stream.BufferOverflowException;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.http.scaladsl.settings.WebSocketSettings;
 
 /**
  * {@code GET /spreed}: one text frame = one JSON message. Inbound frames are size-limited and
@@ -40,9 +41,11 @@ public final class WebSocketRoute extends AllDirectives {
   private final AtomicLong connectionIds = new AtomicLong();
 
   private final Metrics metrics;
+  private final WebSocketSettings webSocketSettings;
 
   public WebSocketRoute(ActorSystem<?> system, SignalingSettings settings, HelloHandler helloHandler, Metrics metrics) {
     this.metrics = metrics;
+    this.webSocketSettings = TextFrameStack.webSocketSettings(system);
     this.system = system;
     this.settings = settings;
     this.helloHandler = helloHandler;
@@ -62,7 +65,7 @@ public final class WebSocketRoute extends AllDirectives {
                                 complete(
                                     ((UpgradeToWebSocketLowLevel) upgrade)
                                         .handleFrames(
-                                            TextFrameStack.serverFrames(system, connectionFlow(ip.toString()), settings.maxFrameSize()),
+                                            TextFrameStack.serverFrames(system, webSocketSettings, connectionFlow(ip.toString()), settings.maxFrameSize()),
                                             Option.empty())))));
   }
 
