@@ -65,15 +65,11 @@ class BackPressureTest {
 
   @Test
   void aSenderOutrunningItsRecipientIsSlowedAndEveryMessageArrivesInOrder() throws Exception {
-    Session sender = server.hello("sender", "alice");
-    Session recipient = server.hello("recipient", "bob");
     long slowBefore = slowClientDisconnects();
-
     // The recipient reads nothing while the sender floods; it reads on before the stall timeout.
-    recipient.client().pauseReading();
-    AtomicInteger sent = new AtomicInteger();
-    Thread flood = floodThread(sender, recipient.sessionId(), sent);
-    flood.start();
+    Flood flood = floodPausedRecipient("sender", "recipient");
+    Session recipient = flood.recipient();
+    AtomicInteger sent = flood.sent();
     int stalledAt = awaitNoProgress(sent, Duration.ofMillis(400), Duration.ofSeconds(30));
     assertTrue(stalledAt < MESSAGES,
         "the sender's socket must stop being read while its recipient is backed up (sent " + stalledAt + ")");
@@ -84,7 +80,7 @@ class BackPressureTest {
       assertEquals("message", frame.path("type").asText(), "frame " + i + ": " + frame);
       assertEquals(i, frame.path("message").path("data").path("i").asInt(-1), "message order");
     }
-    flood.join(10_000);
+    flood.thread().join(10_000);
     assertEquals(MESSAGES, sent.get());
     assertFalse(recipient.client().isClosed(), "a recipient that keeps reading is not disconnected");
     assertEquals(slowBefore, slowClientDisconnects(), "no slow-client disconnect");
@@ -92,18 +88,14 @@ class BackPressureTest {
 
   @Test
   void aRecipientThatTakesNothingIsDisconnectedAndReleasesItsSender() throws Exception {
-    Session sender = server.hello("sender2", "carol");
-    Session recipient = server.hello("dead", "dave");
     long slowBefore = slowClientDisconnects();
-
-    recipient.client().pauseReading();
-    AtomicInteger sent = new AtomicInteger();
-    Thread flood = floodThread(sender, recipient.sessionId(), sent);
-    flood.start();
+    Flood flood = floodPausedRecipient("sender2", "dead");
+    Session sender = flood.sender();
+    Session recipient = flood.recipient();
     // Held while the dead recipient is backed up, then free again once it was disconnected (its
     // session is detached and queues for a resume).
-    flood.join(60_000);
-    assertEquals(MESSAGES, sent.get(), "the sender got every message out");
+    flood.thread().join(60_000);
+    assertEquals(MESSAGES, flood.sent().get(), "the sender got every message out");
     assertEquals(slowBefore + 1, slowClientDisconnects(), "the stalled recipient counts as a slow client");
     // The sender's session is still in service.
     sender.send(message(recipient.sessionId(), -1));
@@ -113,13 +105,22 @@ class BackPressureTest {
     recipient.client().resumeReading(); // sees its connection end
   }
 
-  private static Thread floodThread(Session sender, String recipientId, AtomicInteger sent) {
-    return new Thread(() -> {
+  /** A sender flooding a recipient that has stopped reading; {@code sent} counts what it got out. */
+  private record Flood(Session sender, Session recipient, AtomicInteger sent, Thread thread) {}
+
+  private static Flood floodPausedRecipient(String senderName, String recipientName) {
+    Session sender = server.hello(senderName, "user-" + senderName);
+    Session recipient = server.hello(recipientName, "user-" + recipientName);
+    recipient.client().pauseReading();
+    AtomicInteger sent = new AtomicInteger();
+    Thread thread = new Thread(() -> {
       for (int i = 0; i < MESSAGES; i++) {
-        sender.client().sendAsync(message(recipientId, i)).join();
+        sender.client().sendAsync(message(recipient.sessionId(), i)).join();
         sent.incrementAndGet();
       }
     }, "flood");
+    thread.start();
+    return new Flood(sender, recipient, sent, thread);
   }
 
   private static String message(String recipientId, int i) {
