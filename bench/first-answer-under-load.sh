@@ -5,6 +5,7 @@
 #
 #   bench/first-answer-under-load.sh [--clients N] [--samples K] [--server reference|roomcluster|both]
 #
+# RC_EXTRA_OPTS: more JVM options for roomcluster (e.g. -D config overrides to try).
 # Needs root (network namespace), nextcloud-spreed-signaling (apt) and a built server jar
 # (./roomcluster build). Every process is bounded by timeout and stopped by PID; the namespace
 # is deleted on exit. Prints one line per sample and a summary per server.
@@ -16,7 +17,7 @@ while [ $# -gt 0 ]; do
     --clients) CLIENTS=$2; shift 2;;
     --samples) SAMPLES=$2; shift 2;;
     --server) WHICH=$2; shift 2;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
     *) echo "unknown option $1" >&2; exit 2;;
   esac
 done
@@ -63,7 +64,8 @@ run_one() { # $1 = reference|roomcluster
     "${NSX[@]}" timeout 300 /usr/bin/nextcloud-spreed-signaling-server --config "$WORK/server.conf" > "$WORK/$s.log" 2>&1 &
   else
     rm -rf "$WORK/rc-data"
-    "${NSX[@]}" timeout 300 java -XX:+UseSerialGC -XX:MaxHeapFreeRatio=30 -XX:MinHeapFreeRatio=10 -XX:MaxRAMPercentage=25 \
+    # shellcheck disable=SC2086
+    "${NSX[@]}" timeout 300 java ${RC_EXTRA_OPTS:-} -XX:+UseSerialGC -XX:MaxHeapFreeRatio=30 -XX:MinHeapFreeRatio=10 -XX:MaxRAMPercentage=25 \
       -Droomcluster.data-dir="$WORK/rc-data" -jar "$JAR" run --config "$REPO/cluster-config/single-node.conf" \
       --spreed-config "$WORK/server.conf" > "$WORK/$s.log" 2>&1 &
   fi
