@@ -77,24 +77,27 @@ public final class OutboundQueue implements Backlog {
     if (queued > capacity) {
       size.decrementAndGet();
       overflowed = true;
-      // Not through wake(): the stream may be stuck on a socket that is not read, never pulling.
-      AsyncCallback<Object> callback = wakeUp;
-      if (callback != null) {
-        callback.invoke(Boolean.TRUE);
-      }
+      signalStream(); // the stream fails even when stuck on a socket that is not read
       return false;
     }
     queue.add(frame);
     if (queued == highWater) {
-      // Not through wake(): a stream stuck on an unread socket must arm its stall timer.
-      AsyncCallback<Object> callback = wakeUp;
-      if (callback != null) {
-        callback.invoke(Boolean.TRUE);
-      }
+      signalStream(); // a stream stuck on an unread socket arms its stall timer
     } else {
       wake();
     }
     return true;
+  }
+
+  /**
+   * Runs the stream's pump whether or not a wake-up is pending: unlike {@link #wake}, for events
+   * the stream must see although it is not pulling (overflow, crossing the high water).
+   */
+  private void signalStream() {
+    AsyncCallback<Object> callback = wakeUp;
+    if (callback != null) {
+      callback.invoke(Boolean.TRUE);
+    }
   }
 
   /** Whether senders should wait for this queue before they read more (see the class comment). */
