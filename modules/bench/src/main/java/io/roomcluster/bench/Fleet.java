@@ -129,7 +129,8 @@ final class Fleet implements AutoCloseable {
   /**
    * Connects {@code n} clients (index {@code first..first+n-1}), each sending hello and, if
    * {@code roomOf} gives a room, joining it; at most {@code connectConcurrency} in flight.
-   * Records "setup.hello" and "setup.joined" latencies from the connect start.
+   * Records "setup.open" (WebSocket handshake done), "setup.hello" and "setup.joined" latencies
+   * from the connect start.
    *
    * @return the clients that made it (failures are counted as errors)
    */
@@ -153,7 +154,10 @@ final class Fleet implements AutoCloseable {
       String join = room == null ? null : joinFrame(room, c.ncSessionId);
       long start = System.nanoTime();
       c.connect(ws, options.target)
-          .thenCompose(x -> c.request("h", hello))
+          .thenCompose(x -> {
+            stats.latency(latencyPrefix + "open").recordNanos(System.nanoTime() - start);
+            return c.request("h", hello);
+          })
           .thenAccept(answer -> {
             onHello(c, answer);
             stats.latency(latencyPrefix + "hello").recordNanos(System.nanoTime() - start);

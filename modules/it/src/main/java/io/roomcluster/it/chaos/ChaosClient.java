@@ -254,6 +254,9 @@ final class ChaosClient {
     socket = ws;
     sendChain = CompletableFuture.completedFuture(null);
     state = State.HELLO;
+    if (ledger.baselineReached()) {
+      ledger.traceNote("c" + index + " n" + currentNode + " open"); // splits a resume: handshake vs. hello
+    }
     if (resuming && resumeId != null) {
       send(frame("hello", new HelloRequest(HelloRequest.V1, resumeId, null, null)));
     } else {
