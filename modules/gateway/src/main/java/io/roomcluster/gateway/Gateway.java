@@ -28,17 +28,20 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.japi.function.Function;
 
 /** The node's edge: everything that speaks HTTP or WebSocket, wired once per ActorSystem. */
 public final class Gateway {
 
-  private final Route route;
+  private final Function<HttpRequest, CompletionStage<HttpResponse>> handler;
   private final RoomEventPublisher roomEventPublisher;
   private final SessionRegistry sessions;
 
-  private Gateway(Route route, RoomEventPublisher roomEventPublisher, SessionRegistry sessions) {
-    this.route = route;
+  private Gateway(
+      Function<HttpRequest, CompletionStage<HttpResponse>> handler, RoomEventPublisher roomEventPublisher, SessionRegistry sessions) {
+    this.handler = handler;
     this.roomEventPublisher = roomEventPublisher;
     this.sessions = sessions;
   }
@@ -70,13 +73,15 @@ public final class Gateway {
     WebSocketRoute webSocket = new WebSocketRoute(system, settings, hello, metrics);
     RoomRequestHandler roomRequests =
         new RoomRequestHandler(sessionContext.sharding(), delivery, settings.roomAskTimeout(), metrics);
-    Route route =
-        new HttpRoutes(settings, webSocket, backends, roomRequests, metrics, new OperatorRoutes(system, settings, metrics)).route();
-    return new Gateway(route, new NodeRoomEvents(system, delivery, nextcloud, backends), registry);
+    Function<HttpRequest, CompletionStage<HttpResponse>> handler =
+        new HttpRoutes(settings, webSocket, backends, roomRequests, metrics, new OperatorRoutes(system, settings, metrics))
+            .handler(system);
+    return new Gateway(handler, new NodeRoomEvents(system, delivery, nextcloud, backends), registry);
   }
 
-  public Route route() {
-    return route;
+  /** What the node's HTTP port serves: {@code /spreed}, the backend API, the operator routes. */
+  public Function<HttpRequest, CompletionStage<HttpResponse>> handler() {
+    return handler;
   }
 
   /** Handed to the RoomEntity so that room changes reach the sessions connected here. */

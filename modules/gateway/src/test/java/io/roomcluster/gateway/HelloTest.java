@@ -13,6 +13,10 @@ import io.roomcluster.gateway.FakeNextcloud.Mode;
 import io.roomcluster.gateway.FakeNextcloud.Request;
 import io.roomcluster.gateway.SignalingServerFixture.Session;
 import io.roomcluster.protocol.signing.Checksums;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -90,6 +94,48 @@ class HelloTest {
         json("{\"nextcloud-spreed-signaling\":\"Welcome\",\"roomcluster\":\"Welcome\",\"version\":\"" + BuildInfo.VERSION + "\"}"),
         json(response.body()));
     assertEquals(Features.HEADER_VALUE, response.headers().firstValue("X-Spreed-Signaling-Features").orElse(null));
+  }
+
+  @Test
+  void theUpgradeAnswersWithTheFeaturesAndAWelcome() throws Exception {
+    // Raw, so that the handshake's headers can be read: /spreed upgrades bypass the routing DSL.
+    URI uri = server.uri("http", "/spreed");
+    try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(
+          ("GET /spreed HTTP/1.1\r\nHost: " + uri.getAuthority() + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      String head = readHead(socket.getInputStream());
+
+      assertTrue(head.startsWith("HTTP/1.1 101 "), head);
+      assertTrue(head.contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo="), head);
+      assertTrue(head.contains("X-Spreed-Signaling-Features: " + Features.HEADER_VALUE), head);
+      int opcode = socket.getInputStream().read();
+      assertEquals(0x81, opcode, "a final text frame follows: the welcome");
+    }
+  }
+
+  @Test
+  void aPlainRequestForSpreedIsRefused() throws Exception {
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(HttpRequest.newBuilder(server.uri("http", "/spreed")).GET().build(), HttpResponse.BodyHandlers.ofString());
+
+    assertEquals(400, response.statusCode(), response.body());
+    assertTrue(response.body().contains("WebSocket"), response.body());
+  }
+
+  private static String readHead(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        break;
+      }
+      head.append((char) b);
+    }
+    return head.toString();
   }
 
   // ---------------------------------------------------------------- hello v1
@@ -223,7 +269,7 @@ class HelloTest {
         + "." + b64.encodeToString(claims.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     java.security.Signature signer = java.security.Signature.getInstance("SHA256withECDSAinP1363Format");
     signer.initSign(key);
-    signer.update(input.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    signer.update(input.getBytes(StandardCharsets.US_ASCII));
     return input + "." + b64.encodeToString(signer.sign());
   }
 

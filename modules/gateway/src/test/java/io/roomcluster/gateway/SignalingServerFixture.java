@@ -87,7 +87,7 @@ final class SignalingServerFixture implements AutoCloseable {
       binding =
           Http.get(system)
               .newServerAt("127.0.0.1", 0)
-              .bind(gateway.route())
+              .bind(gateway.handler())
               .toCompletableFuture()
               .get(10, TimeUnit.SECONDS);
       resumeWindow = config.getDuration("roomcluster.sessions.resume-window");

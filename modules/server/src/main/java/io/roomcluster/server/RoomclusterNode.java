@@ -104,7 +104,7 @@ public final class RoomclusterNode {
     int port = config.getInt("roomcluster.http.port");
     return Http.get(system)
         .newServerAt(host, port)
-        .bind(gateway.route())
+        .bind(gateway.handler())
         .thenApply(
             binding -> {
               binding.addToCoordinatedShutdown(HTTP_DRAIN, system);

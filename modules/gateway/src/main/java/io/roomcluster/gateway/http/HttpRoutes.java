@@ -10,8 +10,15 @@ import io.roomcluster.gateway.ws.WebSocketRoute;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.japi.function.Function;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -37,6 +44,8 @@ public final class HttpRoutes extends AllDirectives {
 
   private final OperatorRoutes operator;
 
+  private static final HttpHeader FEATURES_HEADER = RawHeader.create("X-Spreed-Signaling-Features", Features.HEADER_VALUE);
+
   public HttpRoutes(
       SignalingSettings settings, WebSocketRoute webSocket, BackendRegistry backends, RoomRequestHandler roomRequests,
       Metrics metrics, OperatorRoutes operator) {
@@ -45,6 +54,20 @@ public final class HttpRoutes extends AllDirectives {
     this.backends = backends;
     this.backendApi = new BackendApiRoute(backends, roomRequests, metrics);
     this.operator = operator;
+  }
+
+  /**
+   * The node's HTTP handler: a new socket's {@code /spreed} upgrade is answered first, without the
+   * routing DSL ({@link WebSocketRoute#upgrade}); everything else goes through {@link #route()}.
+   */
+  public Function<HttpRequest, CompletionStage<HttpResponse>> handler(ActorSystem<?> system) {
+    Function<HttpRequest, CompletionStage<HttpResponse>> routes = route().handler(system);
+    return request -> {
+      Optional<HttpResponse> upgraded = webSocket.upgrade(request);
+      return upgraded.isPresent()
+          ? CompletableFuture.completedFuture(upgraded.get().addHeader(FEATURES_HEADER))
+          : routes.apply(request);
+    };
   }
 
   public Route route() {
@@ -57,7 +80,7 @@ public final class HttpRoutes extends AllDirectives {
       routes.add(new DevBackendRoute(settings.devBackendPath(), backends).route());
     }
     return respondWithHeaders(
-        List.of(RawHeader.create("X-Spreed-Signaling-Features", Features.HEADER_VALUE)),
+        List.of(FEATURES_HEADER),
         () -> concat(routes.get(0), routes.subList(1, routes.size()).toArray(Route[]::new)));
   }
 

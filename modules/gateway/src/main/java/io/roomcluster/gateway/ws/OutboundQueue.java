@@ -143,14 +143,45 @@ public final class OutboundQueue implements Backlog {
     }
   }
 
+  /** What the socket's side hears from the queue's stream, on the stream's thread. */
+  public interface StreamEvents {
+    StreamEvents NONE = new StreamEvents() {
+      @Override
+      public void pushed() {}
+
+      @Override
+      public void ended(boolean tooSlow) {}
+    };
+
+    /** A frame went to the socket. */
+    void pushed();
+
+    /** The stream stopped; {@code tooSlow} when it failed because the client did not read. */
+    void ended(boolean tooSlow);
+  }
+
   /** The source of this queue's frames; materialize it once. */
   public GraphStage<SourceShape<String>> source() {
-    return new Stage();
+    return source(StreamEvents.NONE);
+  }
+
+  /**
+   * The source of this queue's frames, reporting to {@code events}: one stage per socket instead of
+   * this one plus a counting {@code map} and a {@code watchTermination} (each a stage that every
+   * connection materializes and every frame passes).
+   */
+  public GraphStage<SourceShape<String>> source(StreamEvents events) {
+    return new Stage(events);
   }
 
   private final class Stage extends GraphStage<SourceShape<String>> {
+    private final StreamEvents events;
     private final Outlet<String> out = Outlet.create("OutboundQueue.out");
     private final SourceShape<String> shape = SourceShape.of(out);
+
+    Stage(StreamEvents events) {
+      this.events = events;
+    }
 
     @Override
     public SourceShape<String> shape() {
@@ -166,6 +197,7 @@ public final class OutboundQueue implements Backlog {
     public GraphStageLogic createLogic(Attributes inheritedAttributes) {
       return new TimerGraphStageLogic(shape) {
         private boolean stallTimerArmed;
+        private boolean tooSlow;
         private long lastPushNanos = System.nanoTime();
 
         {
@@ -185,13 +217,13 @@ public final class OutboundQueue implements Backlog {
           // Offers before this point did not signal: the first pull sees their frames; an
           // overflow (flag written before the offer read wakeUp) is seen here or was signalled.
           if (overflowed) {
-            failStage(new BufferOverflowException("client did not read its " + capacity + " queued frames"));
+            failTooSlow("client did not read its " + capacity + " queued frames");
           }
         }
 
         private void pump() {
           if (overflowed) {
-            failStage(new BufferOverflowException("client did not read its " + capacity + " queued frames"));
+            failTooSlow("client did not read its " + capacity + " queued frames");
             return;
           }
           if (!stallTimerArmed && !stallTimeout.isZero() && size.get() >= highWater) {
@@ -218,7 +250,13 @@ public final class OutboundQueue implements Backlog {
             releaseWaiters();
           }
           lastPushNanos = System.nanoTime();
+          events.pushed();
           push(out, (String) next);
+        }
+
+        private void failTooSlow(String why) {
+          tooSlow = true;
+          failStage(new BufferOverflowException(why));
         }
 
         @Override
@@ -229,8 +267,7 @@ public final class OutboundQueue implements Backlog {
           }
           long idle = System.nanoTime() - lastPushNanos;
           if (idle >= stallTimeout.toNanos()) {
-            failStage(new BufferOverflowException(
-                "client took no frame for " + stallTimeout.toMillis() + " ms with " + size.get() + " queued"));
+            failTooSlow("client took no frame for " + stallTimeout.toMillis() + " ms with " + size.get() + " queued");
           } else {
             stallTimerArmed = true;
             scheduleOnce("stall", Duration.ofNanos(stallTimeout.toNanos() - idle));
@@ -243,6 +280,7 @@ public final class OutboundQueue implements Backlog {
           ended = true;
           queue.clear();
           releaseWaiters();
+          events.ended(tooSlow);
         }
       };
     }

@@ -45,27 +45,30 @@ final class TextFrameStack {
 
   private static final FiniteDuration CLOSE_TIMEOUT = FiniteDuration.create(3, TimeUnit.SECONDS);
 
-  private TextFrameStack() {}
-
   /**
-   * The server's WebSocket settings (keep-alive). Read once per route: building them parses the
-   * whole {@code pekko.http.server} config, which cost every connection a config parse.
+   * Masking, frame handling, keep-alive and the message layer: the same for every socket, so built
+   * once (building a graph blueprint is a good part of what a new connection costs).
    */
-  static WebSocketSettings webSocketSettings(ActorSystem<?> system) {
-    // The javadsl settings object is the scaladsl implementation.
-    return (WebSocketSettings) org.apache.pekko.http.javadsl.settings.ServerSettings.create(system.classicSystem()).getWebsocketSettings();
-  }
+  @SuppressWarnings("rawtypes")
+  private final BidiFlow stack;
 
-  /** A frame-level handler for {@code UpgradeToWebSocketLowLevel.handleFrames}. */
+  /** The stack of one route; {@code maxMessageBytes} limits a client's text message. */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  static Graph serverFrames(
-      ActorSystem<?> system, WebSocketSettings settings, Flow<String, String, NotUsed> messages, int maxMessageBytes) {
+  TextFrameStack(ActorSystem<?> system, int maxMessageBytes) {
+    // Read once here: building the settings parses the whole pekko.http.server config.
+    WebSocketSettings settings =
+        (WebSocketSettings) org.apache.pekko.http.javadsl.settings.ServerSettings.create(system.classicSystem()).getWebsocketSettings();
     BidiFlow lower =
         WebSocket$.MODULE$
             .masking(true, (scala.Function0<Random>) Random::new)
             .atop((Graph) WebSocket$.MODULE$.frameHandling(true, CLOSE_TIMEOUT, system.classicSystem().log()))
             .atop((Graph) WebSocket$.MODULE$.periodicKeepAlive(settings));
-    BidiFlow stack = lower.atop(new TextMessages(maxMessageBytes));
+    this.stack = lower.atop(new TextMessages(maxMessageBytes));
+  }
+
+  /** A frame-level handler for {@code UpgradeToWebSocketLowLevel.handleFrames}: the stack joined with one socket's messages. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  Graph serverFrames(Flow<String, String, NotUsed> messages) {
     return stack.join(messages.asScala());
   }
 

@@ -8,21 +8,25 @@ import io.roomcluster.gateway.metrics.Metrics;
 import io.roomcluster.gateway.session.HelloHandler;
 import io.roomcluster.protocol.message.ServerMessage;
 import io.roomcluster.protocol.message.WelcomeMessage;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.http.javadsl.model.AttributeKeys;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade;
 import org.apache.pekko.http.impl.engine.ws.UpgradeToWebSocketLowLevel;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import scala.Option;
-import org.apache.pekko.stream.BufferOverflowException;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.http.scaladsl.settings.WebSocketSettings;
 
 /**
  * {@code GET /spreed}: one text frame = one JSON message. Inbound frames are size-limited and
@@ -41,16 +45,20 @@ public final class WebSocketRoute extends AllDirectives {
   private final AtomicLong connectionIds = new AtomicLong();
 
   private final Metrics metrics;
-  private final WebSocketSettings webSocketSettings;
+  private final TextFrameStack frameStack;
 
   public WebSocketRoute(ActorSystem<?> system, SignalingSettings settings, HelloHandler helloHandler, Metrics metrics) {
     this.metrics = metrics;
-    this.webSocketSettings = TextFrameStack.webSocketSettings(system);
+    this.frameStack = new TextFrameStack(system, settings.maxFrameSize());
     this.system = system;
     this.settings = settings;
     this.helloHandler = helloHandler;
   }
 
+  /**
+   * {@code /spreed} through the routing DSL: the upgrades {@link #upgrade} leaves to it (none while
+   * the node serves), the draining answer, and the rejection of plain requests.
+   */
   public Route route() {
     return path(
         "spreed",
@@ -60,13 +68,39 @@ public final class WebSocketRoute extends AllDirectives {
                     NodeState.get(system).draining()
                         // A keep-alive connection may still ask after the port was unbound.
                         ? complete(StatusCodes.SERVICE_UNAVAILABLE, "draining")
-                        : extractWebSocketUpgrade(
-                            upgrade ->
-                                complete(
-                                    ((UpgradeToWebSocketLowLevel) upgrade)
-                                        .handleFrames(
-                                            TextFrameStack.serverFrames(system, webSocketSettings, connectionFlow(ip.toString()), settings.maxFrameSize()),
-                                            Option.empty())))));
+                        : extractWebSocketUpgrade(upgrade -> complete(accept(upgrade, ip.toString())))));
+  }
+
+  /**
+   * The upgrade of {@code GET /spreed}, answered without the routing DSL; empty for any other
+   * request, and while draining. This is the request of every new socket, and the directives'
+   * closures and futures were a measurable part of what a new connection costs.
+   */
+  public Optional<HttpResponse> upgrade(HttpRequest request) {
+    if (!"/spreed".equals(request.getUri().path()) || NodeState.get(system).draining()) {
+      return Optional.empty();
+    }
+    return request
+        .getAttribute(AttributeKeys.webSocketUpgrade)
+        .map(upgrade -> accept(upgrade, clientAddress(request)));
+  }
+
+  private HttpResponse accept(WebSocketUpgrade upgrade, String clientAddress) {
+    return ((UpgradeToWebSocketLowLevel) upgrade).handleFrames(frameStack.serverFrames(connectionFlow(clientAddress)), Option.empty());
+  }
+
+  /** Who connected, for the logs: as {@code extractClientIP} reads it (proxy headers first). */
+  private static String clientAddress(HttpRequest request) {
+    Optional<HttpHeader> forwarded = request.getHeader("X-Forwarded-For");
+    if (forwarded.isPresent()) {
+      String first = forwarded.get().value();
+      int comma = first.indexOf(',');
+      return (comma < 0 ? first : first.substring(0, comma)).trim();
+    }
+    return request
+        .getHeader("X-Real-Ip")
+        .map(HttpHeader::value)
+        .orElseGet(() -> request.getAttribute(AttributeKeys.remoteAddress).map(Object::toString).orElse("unknown"));
   }
 
   /** Client messages handed to actors and not yet taken, per socket, before it stops reading. */
@@ -87,23 +121,22 @@ public final class WebSocketRoute extends AllDirectives {
 
     Sink<String, NotUsed> inbound = Sink.fromGraph(InboundGate.sink(gate, connection, metrics));
     Source<String, NotUsed> frames =
-        Source.fromGraph(outbound.source())
-            .map(
-                json -> {
-                  metrics.frameOut();
-                  return json;
-                })
-            .watchTermination(
-                (notUsed, done) -> {
-                  done.whenComplete(
-                      (ok, failure) -> {
-                        connection.closed();
-                        if (failure instanceof BufferOverflowException) {
-                          metrics.slowClientDisconnect();
-                        }
-                      });
-                  return notUsed;
-                });
+        Source.fromGraph(
+            outbound.source(
+                new OutboundQueue.StreamEvents() {
+                  @Override
+                  public void pushed() {
+                    metrics.frameOut();
+                  }
+
+                  @Override
+                  public void ended(boolean tooSlow) {
+                    connection.closed();
+                    if (tooSlow) {
+                      metrics.slowClientDisconnect();
+                    }
+                  }
+                }));
     // Not coupled: when the server closes (drain, bye, hello timeout), the frames the client had
     // already sent are still read until its close frame answers ours (or the close handshake
     // times out); a coupled flow would cancel the inbound side and drop them unread.
