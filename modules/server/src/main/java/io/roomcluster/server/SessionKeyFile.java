@@ -27,7 +27,12 @@ final class SessionKeyFile {
         || !config.getString("roomcluster.sessions.hash-key").isEmpty()) {
       return ConfigFactory.empty();
     }
-    Path file = Path.of(config.getString("roomcluster.data-dir")).resolve(FILE_NAME);
+    String dataDir = config.getString("roomcluster.data-dir");
+    if (dataDir.isBlank()) {
+      // An empty ROOMCLUSTER_DATA_DIR would otherwise end in a NullPointerException.
+      throw new IllegalArgumentException("roomcluster.data-dir is empty (ROOMCLUSTER_DATA_DIR set to \"\"?); set a directory");
+    }
+    Path file = Path.of(dataDir).toAbsolutePath().resolve(FILE_NAME);
     try {
       if (!Files.exists(file)) {
         Files.createDirectories(file.getParent());
