@@ -215,10 +215,10 @@ public final class OutboundQueue implements Backlog {
         public void preStart() {
           wakeUp = createAsyncCallback(ignored -> pump());
           // Offers before this point did not signal: the first pull sees their frames; an
-          // overflow (flag written before the offer read wakeUp) is seen here or was signalled.
-          if (overflowed) {
-            failTooSlow("client did not read its " + capacity + " queued frames");
-          }
+          // overflow (flag written before the offer read wakeUp) is seen here or was signalled,
+          // and so is a queue already at its high water (the stall timer is armed here, or the
+          // socket of a client that never reads would only fail once the queue is full).
+          pump();
         }
 
         private void pump() {

@@ -126,6 +126,25 @@ class OutboundQueueTest {
   }
 
   @Test
+  void aQueueBackedUpBeforeItsStreamStartedIsStallDetectedToo() throws Exception {
+    OutboundQueue queue = new OutboundQueue(100, 4, Duration.ofMillis(300));
+    for (int i = 0; i < 4; i++) {
+      assertTrue(queue.offer("f" + i)); // nothing to signal yet: the stream is not running
+    }
+    CompletionStage<Done> terminated =
+        Source.fromGraph(queue.source())
+            .watchTermination((notUsed, done) -> done)
+            .to(Sink.asPublisher(AsPublisher.WITHOUT_FANOUT))
+            .run(MAT);
+    try {
+      terminated.toCompletableFuture().get(4, TimeUnit.SECONDS); // before the publisher's 5 s subscription timeout
+      fail("the stream must fail");
+    } catch (ExecutionException e) {
+      assertInstanceOf(BufferOverflowException.class, e.getCause());
+    }
+  }
+
+  @Test
   void aClientThatTakesNothingWhileBackedUpIsFailedAfterTheStallTimeoutAndItsSendersReleased() throws Exception {
     OutboundQueue queue = new OutboundQueue(100, 4, Duration.ofMillis(300));
     CompletionStage<Done> terminated =
