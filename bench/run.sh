@@ -25,14 +25,14 @@
 #   --quick               try the tooling: tiny plan, short runs, 1 rep, report in the workdir
 #   -h, --help
 #
-# Cases: session-N, session-N-openR (open loop at R msg/s), room10-N, room50-N[-openR], storm-N,
+# Cases: session-N, session-N-openR (open loop at R msg/s), room10-N, room50-N[-openR], storm-N, opens-N,
 # backend-N, idle-N, debian-N (N clients). Every run is bounded in time (timeout), every process
 # is started by this script and stopped by PID, the namespace is deleted at the end (trap).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
-DEFAULT_PLAN="debian-100 debian-1000 session-100 session-1000 session-1000-open5000 room10-100 room50-1000-open200 storm-1000 backend-100 idle-2000"
+DEFAULT_PLAN="debian-100 debian-1000 session-100 session-1000 session-1000-open5000 room10-100 room50-1000-open200 storm-1000 opens-1000 backend-100 idle-2000"
 PLAN=$DEFAULT_PLAN
 REPS=2
 DURATION=20
@@ -65,7 +65,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 if [ "$QUICK" = 1 ]; then
-  [ "$PLAN" = "$DEFAULT_PLAN" ] && PLAN="debian-20 session-20 room10-20 storm-50 backend-20 idle-200"
+  [ "$PLAN" = "$DEFAULT_PLAN" ] && PLAN="debian-20 session-20 room10-20 storm-50 opens-50 backend-20 idle-200"
   REPS=1; DURATION=4; WARMUP=2; DEB_DURATION=10; WAIT_QUIET=0
   [ "$OUT" = "$REPO/BENCHMARKS.md" ] && OUT=$WORK/BENCHMARKS.md
 fi
@@ -316,6 +316,7 @@ case_args() { # $1 = case -> BenchMain arguments (without target/labels)
     storm) echo "--scenario storm $a --room-size 10 --connect-concurrency 100";;
     backend) echo "--scenario backend $a --room-size 10 --concurrency 8";;
     idle) echo "--scenario idle --clients $n --settle 5 --connect-concurrency 20";;
+    opens) echo "--scenario opens $a --connect-concurrency 100";;
     *) echo "bench: unknown case $c" >&2; return 1;;
   esac
 }
@@ -336,7 +337,7 @@ run_bench() { # $1 = case, $2 = server, $3 = rep
     --target "ws://$ADDR" --spreed-config "$INI" --server-pid "$SPID" --server-label "$s" --case "$c" --rep "$r" \
     --hard-limit "$hard" --json "$RES/runs/${c}__${s}__${r}.json" --quiet \
     > "$WORK/logs/$c-$s-$r.bench.log" 2>&1 || note "$c: load generator against $s #$r exited with $? (see logs/$c-$s-$r.bench.log)"
-  grep -E '^==|delivered_per_s|requests_per_s|joins_per_s|rss_mb_per_1000|latency (message|room_message|api.request|storm.joined)|errors_total|server CPU|FAILED' \
+  grep -E '^==|delivered_per_s|requests_per_s|joins_per_s|rss_mb_per_1000|latency (message|room_message|api.request|storm.joined|opens.open)|opens_per_s|server_cpu_ms_per_socket|errors_total|server CPU|FAILED' \
     "$WORK/logs/$c-$s-$r.bench.log" | sed 's/^/    /' || true
   stop_server
 }

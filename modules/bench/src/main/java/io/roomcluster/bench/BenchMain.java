@@ -86,6 +86,7 @@ public final class BenchMain {
         case BACKEND -> new BackendScenario(o, stats, fleet, sampler);
         case STORM -> new StormScenario(o, stats, fleet, sampler);
         case IDLE -> new IdleScenario(o, stats, fleet, sampler);
+        case OPENS -> new OpensScenario(o, stats, fleet, sampler);
       };
       try {
         result = scenario.run();

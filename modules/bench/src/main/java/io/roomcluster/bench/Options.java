@@ -13,7 +13,7 @@ import java.util.Locale;
 final class Options {
 
   enum Scenario {
-    SESSION, ROOM10, ROOM50, STORM, BACKEND, IDLE;
+    SESSION, ROOM10, ROOM50, STORM, BACKEND, IDLE, OPENS;
 
     static Scenario parse(String s) {
       return valueOf(s.toUpperCase(Locale.ROOT));
@@ -78,7 +78,7 @@ final class Options {
   boolean trace;
 
   static final String USAGE = """
-      usage: BenchMain --scenario session|room10|room50|storm|backend|idle [options]
+      usage: BenchMain --scenario session|room10|room50|storm|backend|idle|opens [options]
         --target ws://HOST:PORT[/spreed]   server under test                    [ws://127.0.0.1:8080/spreed]
         --clients N                        WebSocket sessions                   [100]
         --rate R                           total offered msgs/s (backend: requests/s); 0 = closed loop [0]

@@ -220,12 +220,14 @@ final class Report {
           .append(d.at("/incall_requests_per_s").asDouble() > 0 ? "≈1 per room per second" : "none").append(")");
       case "storm" -> b.append(" connect + hello + join (rooms of ").append(d.path("room_size").asInt())
           .append("), at most ").append(d.path("connect_concurrency").asInt()).append(" in flight");
+      case "opens" -> b.append(" WebSocket opens without a hello, at most ").append(d.path("connect_concurrency").asInt())
+          .append(" in flight, then closed; rounds repeated (warm server)");
       case "backend" -> b.append(" in rooms of ").append(d.path("room_size").asInt())
           .append("; signed `POST /api/v1/room/{token}` (`incall`/`participants` alternating)");
       default -> {
       }
     }
-    if (!"storm".equals(s) && !"idle".equals(s)) {
+    if (!"storm".equals(s) && !"idle".equals(s) && !"opens".equals(s)) {
       if ("closed".equals(d.path("mode").asText())) {
         b.append(", closed loop").append("backend".equals(s)
             ? " (" + d.path("mode_concurrency").asInt() + " requests in flight)"
@@ -428,6 +430,14 @@ final class Report {
         m.add(Metric.at("connect → joined p50 ms", Better.DOWN, 1, "/latency_ms/storm.joined/p50"));
         m.add(Metric.at("connect → joined p99 ms", Better.DOWN, 1, "/latency_ms/storm.joined/p99"));
         m.add(Metric.at("fake Nextcloud answer p99 ms", Better.NONE, 2, "/latency_ms/nextcloud.answer/p99"));
+        m.add(Metric.at("connect → WebSocket open p50 ms", Better.DOWN, 1, "/latency_ms/storm.open/p50"));
+      }
+      case "opens" -> {
+        m.add(Metric.at("opens/s", Better.UP, 0, "/opens_per_s"));
+        m.add(Metric.at("server CPU ms per socket (open + close)", Better.DOWN, 3, "/server_cpu_ms_per_socket"));
+        m.add(Metric.at("connect → WebSocket open p50 ms", Better.DOWN, 1, "/latency_ms/opens.open/p50"));
+        m.add(Metric.at("connect → WebSocket open p99 ms", Better.DOWN, 1, "/latency_ms/opens.open/p99"));
+        m.add(Metric.at("sockets opened (measured)", Better.NONE, 0, "/opens"));
       }
       case "backend" -> {
         m.add(Metric.at("backend requests/s", Better.UP, 0, "/requests_per_s"));
@@ -457,7 +467,7 @@ final class Report {
       }
     }
     m.add(Metric.at("errors (error/bye frames, failed hellos/joins, lost connections)", Better.DOWN, 0, "/errors_total"));
-    if (!"storm".equals(scenario)) {
+    if (!"storm".equals(scenario) && !"opens".equals(scenario)) {
       m.add(Metric.at("sessions", Better.NONE, 0, "/sessions"));
       m.add(Metric.at("setup s (connect + hello + join all)", Better.DOWN, 2, "/setup_s"));
     }
@@ -511,6 +521,8 @@ final class Report {
             Metric.at("", Better.UP, 0, "/delivered_per_s"), Metric.at("", Better.DOWN, 1, "/latency_ms/room_message/p99"));
         case "storm" -> glanceRow("`" + e.getKey() + "` (joins/s, connect → joined)", list,
             Metric.at("", Better.UP, 0, "/joins_per_s"), Metric.at("", Better.DOWN, 1, "/latency_ms/storm.joined/p99"));
+        case "opens" -> glanceRow("`" + e.getKey() + "` (WebSocket opens/s, open p99)", list,
+            Metric.at("", Better.UP, 0, "/opens_per_s"), Metric.at("", Better.DOWN, 1, "/latency_ms/opens.open/p99"));
         case "backend" -> glanceRow("`" + e.getKey() + "` (backend requests/s)", list,
             Metric.at("", Better.UP, 0, "/requests_per_s"), Metric.at("", Better.DOWN, 1, "/latency_ms/api.request/p99"));
         case "idle" -> glanceRow("`" + e.getKey() + "` (RSS MB per 1000 idle sessions, ratio ↓)", list,

@@ -142,6 +142,21 @@ class BenchSmokeIT {
     assertTrue(r.path("counters").path("nextcloud.room").asLong() >= 10, "joins checked with the fake Nextcloud");
   }
 
+  @Test
+  @Order(3)
+  void socketsOpenAndTheirCostIsMeasured() throws Exception {
+    JsonNode r = BenchMain.run(options("opens"));
+    BenchMain.print((com.fasterxml.jackson.databind.node.ObjectNode) r);
+
+    assertFalse(r.path("failed").asBoolean(), () -> "run failed: " + r.path("failure").asText() + log());
+    assertEquals(0, r.path("errors_total").asLong(), () -> "errors: " + r.path("errors") + log());
+    assertTrue(r.path("rounds").asInt() >= 1 && r.path("warmup_rounds").asInt() >= 1, () -> "rounds: " + r);
+    assertEquals(10L * r.path("rounds").asInt(), r.path("opens").asLong(), "every socket of every round opened");
+    assertEquals(r.path("opens").asLong(), r.path("latency_ms").path("opens.open").path("count").asLong(), "one latency per open");
+    assertTrue(r.path("counters").path("frames.welcome").asLong() > 0, () -> "the server greeted the sockets: " + r);
+    assertTrue(r.path("server_cpu_ms_per_socket").asDouble() > 0, () -> "server CPU per socket measured: " + r);
+  }
+
   private static String log() {
     try {
       String text = Files.readString(dir.resolve("server.log"));
