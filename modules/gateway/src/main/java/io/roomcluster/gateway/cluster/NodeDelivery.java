@@ -135,7 +135,7 @@ public final class NodeDelivery {
     if (session != null) {
       session.deliver(m.json());
     } else {
-      registry.offerArrival(m.sid(), m.json()); // the session is still starting here
+      registry.offerArrival(m.sid(), m.json(), false); // the session is still starting here
     }
     return Behaviors.same();
   }
@@ -168,11 +168,13 @@ public final class NodeDelivery {
   private static Behavior<Command> toSid(ActorContext<Command> context, SessionRegistry registry, ToSid m) {
     SessionLine session = registry.lineBySid(m.sid());
     if (session != null) {
-      session.deliver(m.json());
+      if (!(m.locate() && registry.isHandedOverCopy(m.sid(), m.json()))) {
+        session.deliver(m.json()); // else its old node queued the other copy into the hand-over
+      }
       if (m.locate()) {
         m.sender().tell(new SessionLocated(m.sid(), context.getSelf()));
       }
-    } else if (registry.offerArrival(m.sid(), m.json())) {
+    } else if (registry.offerArrival(m.sid(), m.json(), m.locate())) {
       // Being taken over by this node right now: the frame waits for the session to start.
       if (m.locate()) {
         m.sender().tell(new SessionLocated(m.sid(), context.getSelf()));

@@ -239,6 +239,10 @@ public final class ClientSession {
                     Behaviors.withTimers(
                         timers -> {
                           ClientSession session = new ClientSession(context, timers, stash, identity, shared, connection);
+                          if (handover != null) {
+                            // Before it can be found here: a broadcast's copy may reach this node any moment.
+                            shared.registry().handedOver(identity.sid(), handover.pending());
+                          }
                           shared.registry().register(identity, session.line);
                           session.sendHello(helloId, helloVersion);
                           if (handover != null) {

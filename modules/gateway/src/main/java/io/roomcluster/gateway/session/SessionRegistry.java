@@ -8,7 +8,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -37,25 +39,37 @@ public final class SessionRegistry {
    * has started here wait in this buffer and are handed to the session when it starts.
    */
   public static final class Arrival {
-    private final List<String> frames = new ArrayList<>();
+    private record Buffered(String json, boolean located) {}
+
+    private final List<Buffered> frames = new ArrayList<>();
     private SessionLine session;
+    private Predicate<String> handedOverCopy = json -> false;
     private boolean cancelled;
 
-    synchronized boolean offer(String json) {
+    /** {@code located}: a copy of a "where is this session?" broadcast (see {@link #isHandedOverCopy}). */
+    synchronized boolean offer(String json, boolean located) {
       if (cancelled) {
         return false;
       }
       if (session != null) {
-        session.deliver(json);
+        if (!(located && handedOverCopy.test(json))) {
+          session.deliver(json);
+        }
       } else if (frames.size() < MAX_ARRIVAL_FRAMES) {
-        frames.add(json);
+        frames.add(new Buffered(json, located));
       }
       return true;
     }
 
-    synchronized List<String> arrive(SessionLine session) {
+    synchronized List<String> arrive(SessionLine session, Predicate<String> handedOverCopy) {
       this.session = session;
-      List<String> buffered = List.copyOf(frames);
+      this.handedOverCopy = handedOverCopy;
+      List<String> buffered = new ArrayList<>(frames.size());
+      for (Buffered frame : frames) {
+        if (!(frame.located() && handedOverCopy.test(frame.json()))) {
+          buffered.add(frame.json());
+        }
+      }
       frames.clear();
       return buffered;
     }
@@ -66,7 +80,19 @@ public final class SessionRegistry {
     }
   }
 
+  /**
+   * The frames a session brought from its old node, remembered for a while after it started here.
+   * A sender that does not know where a session is sends a copy to every node; the old node may
+   * have queued its copy into the hand-over just as this node takes the session, and this node's
+   * copy is then the same frame a second time.
+   */
+  private record HandedOver(List<String> frames, long untilNanos) {}
+
+  private static final long HANDED_OVER_MEMORY_NANOS = TimeUnit.SECONDS.toNanos(10);
+
   private static final int MAX_ARRIVAL_FRAMES = 1000;
+
+  private final Map<Long, HandedOver> handedOver = new ConcurrentHashMap<>();
 
   void register(SessionIdentity identity, SessionLine line) {
     ActorRef<ClientSession.Command> session = line.session();
@@ -115,11 +141,12 @@ public final class SessionRegistry {
     return forward != null && System.nanoTime() - forward.untilNanos() < 0 ? Optional.of(forward) : Optional.empty();
   }
 
-  /** Drops forwarding addresses past their window (called periodically). */
+  /** Drops forwarding addresses past their window, and remembered hand-overs (called periodically). */
   public void purgeForwards() {
     long now = System.nanoTime();
     forwardsBySid.values().removeIf(f -> now - f.untilNanos() >= 0);
     forwardsByPublicId.values().removeIf(f -> now - f.untilNanos() >= 0);
+    handedOver.values().removeIf(h -> now - h.untilNanos() >= 0);
   }
 
   /** A resume here is about to take this session over from another node. */
@@ -140,16 +167,41 @@ public final class SessionRegistry {
     arrivals.remove(sid, arrival);
   }
 
-  /** A frame another node forwarded for a session arriving here; false if none is expected. */
-  public boolean offerArrival(long sid, String json) {
+  /**
+   * A frame for a session arriving here; false if none is expected. {@code located}: this node's
+   * copy of a broadcast, dropped if the session brought the same frame along.
+   */
+  public boolean offerArrival(long sid, String json, boolean located) {
     Arrival arrival = arrivals.get(sid);
-    return arrival != null && arrival.offer(json);
+    return arrival != null && arrival.offer(json, located);
+  }
+
+  /** A session taken over from another node is about to start here with {@code frames} queued there. */
+  void handedOver(long sid, List<String> frames) {
+    if (!frames.isEmpty()) {
+      handedOver.put(sid, new HandedOver(new ArrayList<>(frames), System.nanoTime() + HANDED_OVER_MEMORY_NANOS));
+    }
+  }
+
+  /**
+   * Whether {@code json}, this node's copy of a broadcast for session {@code sid}, is a frame the
+   * session brought from its old node (each brought frame matches once). The rare cost: a sender
+   * that broadcasts the very same frame again in that moment has it dropped here.
+   */
+  public boolean isHandedOverCopy(long sid, String json) {
+    HandedOver brought = handedOver.get(sid);
+    if (brought == null || System.nanoTime() - brought.untilNanos() >= 0) {
+      return false;
+    }
+    synchronized (brought.frames()) {
+      return brought.frames().remove(json);
+    }
   }
 
   /** The taken-over session started: returns what was buffered for it, in order. */
   List<String> arrived(long sid, SessionLine session) {
     Arrival arrival = arrivals.remove(sid);
-    return arrival == null ? List.of() : arrival.arrive(session);
+    return arrival == null ? List.of() : arrival.arrive(session, json -> isHandedOverCopy(sid, json));
   }
 
   /** Every session on this node (a snapshot). */
