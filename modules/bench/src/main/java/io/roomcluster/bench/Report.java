@@ -221,7 +221,7 @@ final class Report {
       case "storm" -> b.append(" connect + hello + join (rooms of ").append(d.path("room_size").asInt())
           .append("), at most ").append(d.path("connect_concurrency").asInt()).append(" in flight");
       case "opens" -> b.append(" WebSocket opens without a hello, at most ").append(d.path("connect_concurrency").asInt())
-          .append(" in flight, then closed; rounds repeated (warm server)");
+          .append(" in flight, each closed on its welcome; rounds repeated (warm server)");
       case "backend" -> b.append(" in rooms of ").append(d.path("room_size").asInt())
           .append("; signed `POST /api/v1/room/{token}` (`incall`/`participants` alternating)");
       default -> {

@@ -47,7 +47,7 @@ final class TextFrameStack {
 
   /**
    * Masking, frame handling, keep-alive and the message layer: the same for every socket, so built
-   * once (building a graph blueprint is a good part of what a new connection costs).
+   * once (building the graph blueprint was part of what every new connection cost).
    */
   @SuppressWarnings("rawtypes")
   private final BidiFlow stack;
