@@ -56,19 +56,18 @@ public final class WebSocketRoute extends AllDirectives {
   }
 
   /**
-   * {@code /spreed} through the routing DSL: the upgrades {@link #upgrade} leaves to it (none while
-   * the node serves), the draining answer, and the rejection of plain requests.
+   * {@code /spreed} through the routing DSL: what {@link #upgrade} leaves to it, i.e. the draining
+   * answer, the rejection of plain requests, and an upgrade that raced the start of a drain.
    */
   public Route route() {
     return path(
         "spreed",
         () ->
-            extractClientIP(
-                ip ->
-                    NodeState.get(system).draining()
-                        // A keep-alive connection may still ask after the port was unbound.
-                        ? complete(StatusCodes.SERVICE_UNAVAILABLE, "draining")
-                        : extractWebSocketUpgrade(upgrade -> complete(accept(upgrade, ip.toString())))));
+            NodeState.get(system).draining()
+                // A keep-alive connection may still ask after the port was unbound.
+                ? complete(StatusCodes.SERVICE_UNAVAILABLE, "draining")
+                : extractWebSocketUpgrade(
+                    upgrade -> extractRequest(request -> complete(accept(upgrade, clientAddress(request))))));
   }
 
   /**
@@ -89,7 +88,7 @@ public final class WebSocketRoute extends AllDirectives {
     return ((UpgradeToWebSocketLowLevel) upgrade).handleFrames(frameStack.serverFrames(connectionFlow(clientAddress)), Option.empty());
   }
 
-  /** Who connected, for the logs: as {@code extractClientIP} reads it (proxy headers first). */
+  /** Who connected, for the logs: proxy headers first, like pekko-http's {@code extractClientIP}. */
   private static String clientAddress(HttpRequest request) {
     Optional<HttpHeader> forwarded = request.getHeader("X-Forwarded-For");
     if (forwarded.isPresent()) {
