@@ -19,7 +19,6 @@ import io.roomcluster.gateway.session.SessionRegistry;
 import io.roomcluster.gateway.ws.WebSocketRoute;
 import io.roomcluster.room.NodeIds;
 import io.roomcluster.room.RoomEventPublisher;
-import io.roomcluster.gateway.session.ClientSession;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -94,37 +93,41 @@ public final class Gateway {
   }
 
   /**
-   * Drain for a graceful stop: close every client socket so the clients resume on other nodes,
-   * which take the sessions over from here; completes when no session is left on this node or
-   * after {@code timeout} (the rest stay resumable from the replicated directory).
+   * Drain for a graceful stop: close the client sockets, paced (see {@link SessionDrain}), so the
+   * clients resume on other nodes, which take the sessions over from here; completes when every
+   * closed session has left this node or after {@code timeout}, when the sockets still open are
+   * closed at once (their sessions stay resumable from the replicated directory).
    */
-  public CompletionStage<Done> drain(ActorSystem<?> system, Duration timeout) {
+  public CompletionStage<Done> drain(ActorSystem<?> system, Duration timeout, int inFlight, Duration settle) {
     NodeState.get(system).startDraining();
-    int count = sessions.sessionCount();
-    system.log().info("drain: closing the sockets of {} sessions so their clients resume on other nodes", count);
-    sessions.all().forEach(session -> session.tell(ClientSession.Drain.INSTANCE));
+    SessionDrain drain = new SessionDrain(sessions, new SessionDrain.Pacing(inFlight, settle), timeout, System::nanoTime);
+    system.log().info(
+        "drain: closing the sockets of {} sessions, {} at a time, so their clients resume on other nodes",
+        drain.attachedAtStart(), inFlight);
     CompletableFuture<Done> drained = new CompletableFuture<>();
     long start = System.nanoTime();
-    long deadline = start + timeout.toNanos();
-    Runnable[] poll = new Runnable[1];
-    poll[0] =
+    Runnable[] tick = new Runnable[1];
+    tick[0] =
         () -> {
-          int left = sessions.sessionCount();
-          if (left == 0 || System.nanoTime() - deadline > 0) {
-            long ms = (System.nanoTime() - start) / 1_000_000;
-            if (left == 0) {
-              system.log().info("drain: all {} sessions resumed elsewhere after {} ms", count, ms);
-            } else {
-              system.log().warn(
-                  "drain: {} of {} sessions not resumed elsewhere after {} ms; they stay resumable from the session directory",
-                  left, count, ms);
-            }
-            drained.complete(Done.getInstance());
-          } else {
-            system.scheduler().scheduleOnce(Duration.ofMillis(100), poll[0], system.executionContext());
+          SessionDrain.Progress progress = drain.tick();
+          if (progress == SessionDrain.Progress.DRAINING) {
+            system.scheduler().scheduleOnce(DRAIN_TICK, tick[0], system.executionContext());
+            return;
           }
+          long ms = (System.nanoTime() - start) / 1_000_000;
+          if (progress == SessionDrain.Progress.DONE) {
+            system.log().info("drain: all {} sessions left this node after {} ms", drain.attachedAtStart(), ms);
+          } else {
+            system.log().warn(
+                "drain: {} of {} sessions not resumed elsewhere after {} ms; they stay resumable from the session directory",
+                drain.left(), drain.attachedAtStart(), ms);
+          }
+          drained.complete(Done.getInstance());
         };
-    poll[0].run();
+    tick[0].run();
     return drained;
   }
+
+  /** How often the drain looks for taken-over sessions and refills its window. */
+  private static final Duration DRAIN_TICK = Duration.ofMillis(20);
 }

@@ -76,10 +76,12 @@ public final class RoomclusterNode {
           return CompletableFuture.completedFuture(Done.getInstance());
         });
     Duration drainTimeout = config.getDuration("roomcluster.shutdown.drain-timeout");
+    int drainInFlight = config.getInt("roomcluster.shutdown.drain-in-flight");
+    Duration drainSettle = config.getDuration("roomcluster.shutdown.drain-settle");
     shutdown.addTask(
         CoordinatedShutdown.PhaseServiceRequestsDone(),
         "roomcluster-drain-sessions",
-        () -> gateway.drain(system, drainTimeout));
+        () -> gateway.drain(system, drainTimeout, drainInFlight, drainSettle));
   }
 
   private static void startManagement(ActorSystem<?> system, Config config) {
@@ -107,7 +109,15 @@ public final class RoomclusterNode {
         .bind(gateway.handler())
         .thenApply(
             binding -> {
-              binding.addToCoordinatedShutdown(HTTP_DRAIN, system);
+              // Not addToCoordinatedShutdown: its terminate runs in service-requests-done, beside
+              // the paced drain, and would cut the drain's sockets at its hard deadline. Unbind
+              // first (no new sockets), terminate once the drain is over.
+              CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+              shutdown.addTask(
+                  CoordinatedShutdown.PhaseServiceUnbind(), "http-unbind", () -> binding.unbind());
+              shutdown.addTask(
+                  CoordinatedShutdown.PhaseServiceStop(), "http-terminate",
+                  () -> binding.terminate(HTTP_DRAIN).thenApply(terminated -> Done.getInstance()));
               log.info(
                   "{} listening on http://{} (WebSocket /spreed, backend API /api/v1/room/{token})",
                   BuildInfo.SERVER_HEADER,

@@ -46,6 +46,11 @@ public final class SessionLine {
     return null;
   }
 
+  /** Whether the session has a socket (as far as the session actor has told this line). */
+  public boolean attached() {
+    return direct != null;
+  }
+
   void direct(Connection connection) {
     this.direct = connection;
   }

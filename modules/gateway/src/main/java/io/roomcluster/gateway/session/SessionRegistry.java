@@ -204,6 +204,11 @@ public final class SessionRegistry {
     return arrival == null ? List.of() : arrival.arrive(session, json -> isHandedOverCopy(sid, json));
   }
 
+  /** Every session on this node with its Sid (a snapshot). */
+  public java.util.List<java.util.Map.Entry<Long, SessionLine>> linesBySid() {
+    return bySid.entrySet().stream().map(e -> java.util.Map.entry(e.getKey(), e.getValue())).toList();
+  }
+
   /** Every session on this node (a snapshot). */
   public java.util.Collection<ActorRef<ClientSession.Command>> all() {
     return bySid.values().stream().map(SessionLine::session).toList();

@@ -1,0 +1,157 @@
+package io.roomcluster.gateway;
+
+import static io.roomcluster.gateway.SignalingServerFixture.BACKEND_SECRET;
+import static io.roomcluster.gateway.SignalingServerFixture.await;
+import static io.roomcluster.gateway.SignalingServerFixture.resumeHello;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.roomcluster.gateway.SignalingServerFixture.Session;
+import io.roomcluster.gateway.session.SessionRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The paced drain of a stopping node: it closes a window of sockets, and the next ones only as
+ * earlier sessions leave this node (or stop counting after the settle time). Real sessions and
+ * sockets; the drain's clock is the test's, so each step is decided by the test, not by timing.
+ */
+class SessionDrainTest {
+
+  private static final Duration SETTLE = Duration.ofSeconds(10);
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+  /** Long enough for a close the drain did not ask for to have arrived. */
+  private static final Duration QUIET = Duration.ofMillis(300);
+
+  private static FakeNextcloud backend;
+  private static SignalingServerFixture server;
+
+  private final AtomicLong clock = new AtomicLong();
+
+  @BeforeAll
+  static void start() throws Exception {
+    backend = new FakeNextcloud(BACKEND_SECRET);
+    server = SignalingServerFixture.start(backend, "roomcluster.sessions.resume-window = 2s");
+  }
+
+  @AfterEach
+  void cleanUp() {
+    server.cleanUp();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    server.close();
+    backend.close();
+  }
+
+  @Test
+  void closesAWindowAtATimeAndRefillsAsSessionsLeaveOrSettle() throws Exception {
+    Session gone = server.hello("gone", "gone");
+    gone.client().close(); // detached before the drain: nothing to close, not waited for
+    List<Session> sessions = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      sessions.add(server.hello("c" + i, "user" + i));
+    }
+    SessionRegistry registry = server.gateway().sessions();
+    await(Duration.ofSeconds(5), () -> attached(registry) == 5, "the closed socket is not noticed");
+
+    SessionDrain drain = drain(registry, 2);
+    assertEquals(5, drain.attachedAtStart());
+
+    assertEquals(SessionDrain.Progress.DRAINING, drain.tick());
+    List<Session> closed = closedAfterQuiet(sessions, 2);
+    assertEquals(SessionDrain.Progress.DRAINING, drain.tick());
+    assertEquals(closed, closedAfterQuiet(sessions, 2), "the window is full: nothing more is closed");
+
+    // One client resumes (elsewhere, as far as this node's registry can tell: here it ends the
+    // session with a bye after the resume) and its session leaves: one more socket is closed.
+    clock.set(Duration.ofSeconds(1).toNanos());
+    resumeAndBye(closed.get(0));
+    assertEquals(SessionDrain.Progress.DRAINING, drain.tick());
+    assertEquals(1, drain.takenOver());
+    List<Session> third = closedAfterQuiet(sessions, 3);
+
+    // The other one never comes back: after the settle time it no longer holds a place.
+    clock.set(SETTLE.toNanos() + Duration.ofMillis(500).toNanos());
+    assertEquals(SessionDrain.Progress.DRAINING, drain.tick());
+    List<Session> fourth = closedAfterQuiet(sessions, 4);
+    assertEquals(third, fourth.subList(0, 3));
+
+    clock.set(SETTLE.toNanos() + Duration.ofMillis(1500).toNanos());
+    assertEquals(SessionDrain.Progress.DRAINING, drain.tick());
+    closedAfterQuiet(sessions, 5);
+    assertEquals(4, drain.left(), "closed sessions without a resume stay until the deadline");
+
+    clock.set(TIMEOUT.toNanos());
+    assertEquals(SessionDrain.Progress.TIMED_OUT, drain.tick());
+    assertEquals(4, drain.left());
+  }
+
+  @Test
+  void isDoneWhenEveryClosedSessionLeftTheNode() {
+    List<Session> sessions = List.of(server.hello("a", "a"), server.hello("b", "b"));
+    SessionRegistry registry = server.gateway().sessions();
+    SessionDrain drain = drain(registry, 32);
+
+    assertEquals(SessionDrain.Progress.DRAINING, drain.tick());
+    closedAfterQuiet(sessions, 2);
+    resumeAndBye(sessions.get(0));
+    assertEquals(SessionDrain.Progress.DRAINING, drain.tick());
+    resumeAndBye(sessions.get(1));
+    assertEquals(SessionDrain.Progress.DONE, drain.tick());
+    assertEquals(2, drain.takenOver());
+  }
+
+  @Test
+  void onTimeOutClosesWhatIsStillOpen() {
+    List<Session> sessions = List.of(server.hello("x", "x"), server.hello("y", "y"), server.hello("z", "z"));
+    SessionDrain drain = drain(server.gateway().sessions(), 1);
+
+    assertEquals(SessionDrain.Progress.DRAINING, drain.tick());
+    closedAfterQuiet(sessions, 1);
+    clock.set(TIMEOUT.toNanos());
+    assertEquals(SessionDrain.Progress.TIMED_OUT, drain.tick());
+    closedAfterQuiet(sessions, 3);
+  }
+
+  private SessionDrain drain(SessionRegistry registry, int inFlight) {
+    return new SessionDrain(registry, new SessionDrain.Pacing(inFlight, SETTLE), TIMEOUT, clock::get);
+  }
+
+  private static long attached(SessionRegistry registry) {
+    return registry.linesBySid().stream().filter(e -> e.getValue().attached()).count();
+  }
+
+  /** Waits until {@code count} of the sockets are closed, then checks that no more close. */
+  private static List<Session> closedAfterQuiet(List<Session> sessions, int count) {
+    await(Duration.ofSeconds(5), () -> closed(sessions).size() >= count, "fewer than " + count + " sockets closed");
+    try {
+      Thread.sleep(QUIET.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    List<Session> closed = closed(sessions);
+    assertEquals(count, closed.size(), "sockets closed: " + closed);
+    return closed;
+  }
+
+  private static List<Session> closed(List<Session> sessions) {
+    return sessions.stream().filter(s -> s.client().isClosed()).toList();
+  }
+
+  private static void resumeAndBye(Session session) {
+    int before = server.sessionCount();
+    TestClient again = server.connect(session.userId() + "-again");
+    again.send(resumeHello("resume", session.resumeId()));
+    again.expect("hello");
+    again.send("{\"type\":\"bye\",\"bye\":{}}");
+    again.expect("bye");
+    server.awaitSessionCount(before - 1, Duration.ofSeconds(5));
+  }
+}
