@@ -73,6 +73,11 @@ final class ChaosCluster implements NodeDirectory, AutoCloseable {
   private final HttpClient http;
   private final Log log;
   private final List<String> javaCommand;
+  private final Path serverJar;
+  /** Where the nodes' class archive is written once and read after, or null (off). */
+  private final Path classArchive;
+  /** The node that records the archive at its exit, or -1 (none started yet). */
+  private int archiveRecorder = -1;
   final Node[] nodes;
   final AtomicInteger unexpectedExits = new AtomicInteger();
 
@@ -101,10 +106,13 @@ final class ChaosCluster implements NodeDirectory, AutoCloseable {
     if (options.nodeJavaOpts != null) {
       command.addAll(List.of(options.nodeJavaOpts.trim().split("\\s+")));
     } else {
-      command.addAll(List.of("-Xms128m", "-Xmx" + options.nodeHeap, "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError"));
+      command.addAll(List.of("-Xms128m", "-Xmx" + options.nodeHeap));
+      command.addAll(launcherCollector());
+      command.add("-XX:+ExitOnOutOfMemoryError");
     }
-    command.addAll(List.of("-jar", serverJar.toString(), "run", "--config"));
     this.javaCommand = command;
+    this.serverJar = serverJar;
+    this.classArchive = options.nodeClassArchive ? runDir.resolve("nodes.jsa") : null;
   }
 
   private String config(Node node, List<String> seeds, String cassandra, String nextcloudBaseUrl, String secret) {
@@ -174,7 +182,10 @@ final class ChaosCluster implements NodeDirectory, AutoCloseable {
     Node node = nodes[index];
     node.incarnation++;
     List<String> command = new ArrayList<>(javaCommand);
-    command.add(node.config.toString());
+    command.addAll(classArchiveOptions(node));
+    // A node that stalls (heartbeats late by seconds) shows here whether it was the collector.
+    command.add("-Xlog:gc:file=" + runDir.resolve("node-" + index + "." + node.incarnation + ".gc.log"));
+    command.addAll(List.of("-jar", serverJar.toString(), "run", "--config", node.config.toString()));
     ProcessBuilder builder = new ProcessBuilder(command)
         .directory(runDir.toFile())
         .redirectErrorStream(true)
@@ -202,6 +213,36 @@ final class ChaosCluster implements NodeDirectory, AutoCloseable {
       node.state = NodeState.DOWN;
       throw new UncheckedIOException("cannot start node " + index, e);
     }
+  }
+
+  /**
+   * The collector the launcher ({@code ./roomcluster}) picks, so that the nodes run as an operator
+   * runs them: Serial on 2 CPUs or fewer (chosen there by measurement), G1 above.
+   */
+  private static List<String> launcherCollector() {
+    return Runtime.getRuntime().availableProcessors() <= 2
+        ? List.of("-XX:+UseSerialGC", "-XX:MaxHeapFreeRatio=30", "-XX:MinHeapFreeRatio=10")
+        : List.of("-XX:+UseG1GC", "-XX:MaxHeapFreeRatio=30", "-XX:MinHeapFreeRatio=10");
+  }
+
+  /**
+   * Class-data sharing as the launcher does it: the first node to stop gracefully writes the
+   * classes it loaded at its exit (one recorder at a time), every later start maps them. A node
+   * restarted in a roll is then ready sooner and takes less CPU from the nodes absorbing its
+   * clients. {@code --no-node-class-archive} turns it off.
+   */
+  private List<String> classArchiveOptions(Node node) {
+    if (classArchive == null) {
+      return List.of();
+    }
+    if (Files.isRegularFile(classArchive)) {
+      return List.of("-XX:SharedArchiveFile=" + classArchive);
+    }
+    if (archiveRecorder < 0 || archiveRecorder == node.index) {
+      archiveRecorder = node.index;
+      return List.of("-XX:ArchiveClassesAtExit=" + classArchive, "-Xlog:cds=off");
+    }
+    return List.of();
   }
 
   /** Graceful stop: SIGTERM, wait for the exit; SIGKILL after {@link #STOP_TIMEOUT}. */

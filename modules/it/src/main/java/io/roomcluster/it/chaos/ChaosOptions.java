@@ -39,7 +39,10 @@ public final class ChaosOptions {
                                 minReadySeconds)                                   [0s]
         --deadline D            hard deadline of the whole run                    [10m]
         --node-heap SIZE        -Xmx of each node                                  [512m]
-        --node-java-opts "..."  replaces the nodes' default JVM options
+        --node-java-opts "..."  replaces the nodes' default JVM options (the launcher's
+                                collector choice: Serial on <= 2 CPUs, else G1)
+        --no-node-class-archive nodes start without the class archive that the first
+                                node to stop writes (the launcher's AppCDS)
         --repo DIR              the roomcluster checkout                 [found from cwd]
         --work-dir DIR          run directory (logs, configs, result.json)
                                                       [<repo>/modules/it/target/chaos]
@@ -72,6 +75,7 @@ public final class ChaosOptions {
   Duration deadline = Duration.ofMinutes(10);
   String nodeHeap = "512m";
   String nodeJavaOpts = null;
+  boolean nodeClassArchive = true;
   Path repo = null;
   Path workDir = null;
   Path serverJar = null;
@@ -119,6 +123,7 @@ public final class ChaosOptions {
         case "--deadline" -> o.deadline = duration(value(args, i++));
         case "--node-heap" -> o.nodeHeap = value(args, i++);
         case "--node-java-opts" -> o.nodeJavaOpts = value(args, i++);
+        case "--no-node-class-archive" -> o.nodeClassArchive = false;
         case "--repo" -> o.repo = Path.of(value(args, i++));
         case "--work-dir" -> o.workDir = Path.of(value(args, i++));
         case "--server-jar" -> o.serverJar = Path.of(value(args, i++));
