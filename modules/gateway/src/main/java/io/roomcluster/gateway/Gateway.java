@@ -25,6 +25,8 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
@@ -100,6 +102,14 @@ public final class Gateway {
    */
   public CompletionStage<Done> drain(ActorSystem<?> system, Duration timeout, int inFlight, Duration settle) {
     NodeState.get(system).startDraining();
+    if (!anotherMemberUp(system)) {
+      // Nobody can take the sessions over (the single node, or the last one): waiting would only
+      // delay the stop. Their clients reconnect to this node's successor and start new sessions.
+      SessionDrain all = new SessionDrain(sessions, new SessionDrain.Pacing(1, settle), Duration.ZERO, System::nanoTime);
+      all.tick();
+      system.log().info("drain: no other node is up; closed the sockets of {} sessions", all.attachedAtStart());
+      return CompletableFuture.completedFuture(Done.getInstance());
+    }
     SessionDrain drain = new SessionDrain(sessions, new SessionDrain.Pacing(inFlight, settle), timeout, System::nanoTime);
     system.log().info(
         "drain: closing the sockets of {} sessions, {} at a time, so their clients resume on other nodes",
@@ -126,6 +136,18 @@ public final class Gateway {
         };
     tick[0].run();
     return drained;
+  }
+
+  private static boolean anotherMemberUp(ActorSystem<?> system) {
+    Cluster cluster = Cluster.get(system);
+    for (Member member : cluster.state().getMembers()) {
+      if (!member.uniqueAddress().equals(cluster.selfMember().uniqueAddress())
+          && (member.status().equals(MemberStatus.up()) || member.status().equals(MemberStatus.weaklyUp()))
+          && !cluster.state().getUnreachable().contains(member)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** How often the drain looks for taken-over sessions and refills its window. */

@@ -1,6 +1,8 @@
 package io.roomcluster.it.chaos;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,19 +22,23 @@ class ChaosOptionsTest {
     assertEquals(Duration.ofSeconds(40), o.settle);
     assertEquals(Duration.ofMinutes(10), o.deadline);
     assertEquals(10, o.abandonCount());
+    assertTrue(o.nodeClassArchive, "nodes map the launcher's class archive unless told not to");
+    assertNull(o.nodeJavaOpts, "the launcher's collector choice unless replaced");
   }
 
   @Test
   void parsesEveryKindOfValue() {
     ChaosOptions o = ChaosOptions.parse("--mode", "kill", "--clients", "60", "--rooms", "12", "--duration-before", "500ms",
-        "--settle", "1.5m", "--kill-node", "2", "--roll-order", "2,0,1", "--abandon", "3", "--seed", "7");
+        "--settle", "1.5m", "--kill-node", "2", "--roll-order", "2,0,1", "--abandon", "3", "--no-node-class-archive",
+        "--seed", "7");
     assertEquals(ChaosOptions.Mode.KILL, o.mode());
     assertEquals(Duration.ofMillis(500), o.durationBefore);
     assertEquals(Duration.ofSeconds(90), o.settle);
     assertEquals(2, o.killNode);
     assertEquals(List.of(2, 0, 1), o.rollOrder);
     assertEquals(3, o.abandonCount());
-    assertEquals(7, o.seed);
+    assertEquals(7, o.seed, "a flag without a value does not take the next option's");
+    assertFalse(o.nodeClassArchive);
   }
 
   @Test
