@@ -23,6 +23,11 @@ import java.util.function.LongSupplier;
  * self-clocking: it refills as fast as the other nodes take sessions over, so a busy cluster gets
  * a slower drain instead of longer gaps.
  *
+ * <p>The window alone would make a large node's drain as long as its population times a resume
+ * (740 clients, 8 at a time, half a second each: 46 s). A floor keeps it within the time-out:
+ * by {@link #CLOSE_ALL_BY} of it, every socket is closed, spread evenly if the window is slower,
+ * which leaves the rest of the time-out for the last clients to resume elsewhere.
+ *
  * <p>Not thread-safe: {@link #tick} runs from one scheduled task at a time.
  */
 final class SessionDrain {
@@ -47,9 +52,13 @@ final class SessionDrain {
     TIMED_OUT
   }
 
+  /** The share of the time-out by which every socket is closed, however slow the take-overs. */
+  static final double CLOSE_ALL_BY = 0.6;
+
   private final SessionRegistry registry;
   private final Pacing pacing;
   private final LongSupplier nanoClock;
+  private final long start;
   private final long deadline;
   /** Attached sessions not closed yet, in the order they will be closed. */
   private final Deque<Map.Entry<Long, SessionLine>> waiting = new ArrayDeque<>();
@@ -64,7 +73,8 @@ final class SessionDrain {
     this.registry = registry;
     this.pacing = pacing;
     this.nanoClock = nanoClock;
-    this.deadline = nanoClock.getAsLong() + timeout.toNanos();
+    this.start = nanoClock.getAsLong();
+    this.deadline = start + timeout.toNanos();
     // Sessions already without a socket have nothing to close: they resume wherever their client
     // reconnects, from this node while it runs or from the replicated directory after.
     for (Map.Entry<Long, SessionLine> entry : registry.linesBySid()) {
@@ -108,12 +118,19 @@ final class SessionDrain {
       }
       return closed.isEmpty() ? Progress.DONE : Progress.TIMED_OUT;
     }
-    while (onTheirWay < pacing.inFlight() && !waiting.isEmpty()) {
+    int floor = closedAtLeast(now);
+    while (!waiting.isEmpty() && (onTheirWay < pacing.inFlight() || attachedAtStart - waiting.size() < floor)) {
       if (close(waiting.poll(), now)) {
         onTheirWay++;
       }
     }
     return waiting.isEmpty() && closed.isEmpty() ? Progress.DONE : Progress.DRAINING;
+  }
+
+  /** How many sockets must have been closed by {@code now}: all of them by CLOSE_ALL_BY of the time-out. */
+  private int closedAtLeast(long now) {
+    double share = (now - start) / (CLOSE_ALL_BY * (deadline - start));
+    return share >= 1 ? attachedAtStart : (int) Math.ceil(attachedAtStart * share);
   }
 
   private boolean close(Map.Entry<Long, SessionLine> entry, long now) {

@@ -122,6 +122,27 @@ class SessionDrainTest {
     closedAfterQuiet(sessions, 3);
   }
 
+  @Test
+  void closesEverySocketBySixTenthsOfTheTimeOutHoweverSlowTheTakeOvers() {
+    List<Session> sessions = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      sessions.add(server.hello("f" + i, "floor" + i));
+    }
+    SessionDrain drain = drain(server.gateway().sessions(), 1);
+
+    assertEquals(SessionDrain.Progress.DRAINING, drain.tick());
+    closedAfterQuiet(sessions, 1); // the window: nobody resumes, nothing settles before 10 s
+
+    // Half of 0.6 x 60 s: at least half of the five closed (the window would allow one more only).
+    clock.set(Duration.ofSeconds(18).toNanos());
+    assertEquals(SessionDrain.Progress.DRAINING, drain.tick());
+    closedAfterQuiet(sessions, 3);
+
+    clock.set(Duration.ofSeconds(36).toNanos());
+    assertEquals(SessionDrain.Progress.DRAINING, drain.tick());
+    closedAfterQuiet(sessions, 5);
+  }
+
   private SessionDrain drain(SessionRegistry registry, int inFlight) {
     return new SessionDrain(registry, new SessionDrain.Pacing(inFlight, SETTLE), TIMEOUT, clock::get);
   }
