@@ -180,10 +180,22 @@ public final class RoomEntity
 
   /**
    * A client message to the room ({@code callOnly == false}) or the call: hands the recipients to
-   * the publisher. No reply, nothing persisted; silently dropped if the sender is not in the room.
+   * the publisher. Nothing persisted; silently dropped if the sender is not in the room.
+   *
+   * <p>With {@code ackTo}, the room answers {@link RelayAck} with {@code seq} (also when it drops
+   * the message) and relays a repeated {@code seq} of the same sender only once: the sender
+   * retries what was not acknowledged, because the region that hands a shard off drops what it
+   * buffered for the shard meanwhile ("Dropping [n] buffered messages to shard [s] during hand off
+   * to avoid re-ordering": every node stop of a rolling restart). Without it, no reply.
    */
-  public record RelayToRoom(String senderSessionId, boolean callOnly, String payload)
-      implements Command {}
+  public record RelayToRoom(String senderSessionId, boolean callOnly, String payload, long seq,
+      ActorRef<RelayAck> ackTo) implements Command {
+
+    /** Unacknowledged: lost if the room is moving right now. */
+    public static RelayToRoom unacknowledged(String senderSessionId, boolean callOnly, String payload) {
+      return new RelayToRoom(senderSessionId, callOnly, payload, 0, null);
+    }
+  }
 
   /**
    * A frame from the backend (chat message, participants update, switchto) for the room's connected
@@ -205,6 +217,9 @@ public final class RoomEntity
   record ReapNode(String node) implements Command {}
 
   // ---- replies --------------------------------------------------------------------------------
+
+  /** The room has relayed (or dropped) the {@link RelayToRoom} with this {@code seq}. */
+  public record RelayAck(long seq) implements CborSerializable {}
 
   /**
    * @param room the room after the join
@@ -291,6 +306,7 @@ public final class RoomEntity
   private final ClusterMembership membership;
   private final Optional<ActorRef<ClusterSharding.ShardCommand>> shard;
   private final EventHandler<RoomState, RoomEvent> eventHandler = buildEventHandler();
+  private final RecentRelays recentRelays = new RecentRelays();
 
   private RoomEntity(ActorContext<Command> context, TimerScheduler<Command> timers, RoomId roomId,
       RoomEventPublisher publisher, RoomSettings settings, Clock clock,
@@ -384,7 +400,7 @@ public final class RoomEntity
 
     // An explicit error (rather than unhandled) spares the asker a timeout.
     builder.forStateType(DeletedRoom.class)
-        .onCommand(RelayToRoom.class, cmd -> Effect().noReply())
+        .onCommand(RelayToRoom.class, this::acknowledgeOnly)
         .onCommand(Broadcast.class, cmd -> Effect().noReply())
         .onCommand(ReapNode.class, cmd -> Effect().noReply()) // never reap a deleted room
         .onCommand(cmd -> cmd instanceof StatusReplyCommand<?>,
@@ -622,15 +638,34 @@ public final class RoomEntity
     if (sender == null || cmd.payload() == null) {
       context.getLog().debug("room {}: dropping relay from {} (not a participant, or no payload)",
           roomId, cmd.senderSessionId());
-      return Effect().noReply();
+      return acknowledgeOnly(cmd);
+    }
+    if (cmd.ackTo() != null) {
+      recentRelays.prune(room.participants().size(), room.participants()::containsKey);
+      if (!recentRelays.firstSight(sender.sessionId(), cmd.ackTo(), cmd.seq())) {
+        return acknowledgeOnly(cmd); // a retry of a relay this room made: its ack was late
+      }
     }
     List<Participant> recipients = room.participants().values().stream()
         .filter(p -> p.connected() && !p.sessionId().equals(sender.sessionId()))
         .filter(p -> !cmd.callOnly() || p.joinedCall())
         .toList();
     return Effect().none()
-        .thenRun(() -> relay(sender, cmd.callOnly(), recipients, cmd.payload()))
+        .thenRun(() -> {
+          relay(sender, cmd.callOnly(), recipients, cmd.payload());
+          acknowledge(cmd);
+        })
         .thenNoReply();
+  }
+
+  private ReplyEffect<RoomEvent, RoomState> acknowledgeOnly(RelayToRoom cmd) {
+    return Effect().none().thenRun(() -> acknowledge(cmd)).thenNoReply();
+  }
+
+  private static void acknowledge(RelayToRoom cmd) {
+    if (cmd.ackTo() != null) {
+      cmd.ackTo().tell(new RelayAck(cmd.seq()));
+    }
   }
 
   /**

@@ -795,7 +795,7 @@ class RoomEntityTest {
           dynamicTest("GetState", () -> assertEquals(RoomState.Phase.DELETED, snapshot().phase())),
           dynamicTest("RelayToRoom", () -> {
             CommandResult<Command, RoomEvent, RoomState> result =
-                room.runCommand(new RelayToRoom("a", false, "{}"));
+                room.runCommand(RelayToRoom.unacknowledged("a", false, "{}"));
             assertTrue(result.hasNoEvents());
             assertEquals(List.of(), publisher.relayed);
           }));
@@ -854,7 +854,7 @@ class RoomEntityTest {
     @Test
     void roomMessagesGoToEveryConnectedParticipantButTheSender() {
       CommandResult<Command, RoomEvent, RoomState> result =
-          room.runCommand(new RelayToRoom("sender", false, "{\"hello\":1}"));
+          room.runCommand(RelayToRoom.unacknowledged("sender", false, "{\"hello\":1}"));
       assertTrue(result.hasNoEvents());
       assertEquals(List.of(new Relayed(roomId, "sender", false,
               List.of("inCall", "phone", "watching", "elsewhere"), "{\"hello\":1}")),
@@ -864,7 +864,7 @@ class RoomEntityTest {
 
     @Test
     void callMessagesGoOnlyToConnectedParticipantsInTheCall() {
-      room.runCommand(new RelayToRoom("sender", true, "{\"offer\":1}"));
+      room.runCommand(RelayToRoom.unacknowledged("sender", true, "{\"offer\":1}"));
       assertEquals(List.of(new Relayed(roomId, "sender", true,
           List.of("inCall", "elsewhere"), "{\"offer\":1}")), publisher.relayed);
     }
@@ -872,8 +872,29 @@ class RoomEntityTest {
     @Test
     void messagesFromNonParticipantsAreDroppedSilently() {
       CommandResult<Command, RoomEvent, RoomState> result =
-          room.runCommand(new RelayToRoom("stranger", false, "{}"));
+          room.runCommand(RelayToRoom.unacknowledged("stranger", false, "{}"));
       assertTrue(result.hasNoEvents());
+      assertEquals(List.of(), publisher.relayed);
+    }
+
+    @Test
+    void acknowledgedRelaysAreAnsweredAndARetriedOneIsRelayedOnce() {
+      TestProbe<RoomEntity.RelayAck> acks = testKit.createTestProbe();
+      room.runCommand(new RelayToRoom("sender", false, "{\"n\":1}", 1, acks.ref()));
+      room.runCommand(new RelayToRoom("sender", false, "{\"n\":2}", 2, acks.ref()));
+      room.runCommand(new RelayToRoom("sender", false, "{\"n\":1}", 1, acks.ref())); // ack was late
+      assertEquals(new RoomEntity.RelayAck(1), acks.receiveMessage());
+      assertEquals(new RoomEntity.RelayAck(2), acks.receiveMessage());
+      assertEquals(new RoomEntity.RelayAck(1), acks.receiveMessage(), "a repeat is acknowledged too");
+      assertEquals(List.of("{\"n\":1}", "{\"n\":2}"),
+          publisher.relayed.stream().map(Relayed::payload).toList(), "relayed once each");
+    }
+
+    @Test
+    void aDroppedAcknowledgedRelayIsAcknowledgedSoThatItIsNotRetried() {
+      TestProbe<RoomEntity.RelayAck> acks = testKit.createTestProbe();
+      room.runCommand(new RelayToRoom("stranger", false, "{}", 7, acks.ref()));
+      assertEquals(new RoomEntity.RelayAck(7), acks.receiveMessage());
       assertEquals(List.of(), publisher.relayed);
     }
 
@@ -882,7 +903,7 @@ class RoomEntityTest {
       EventSourcedBehaviorTestKit<Command, RoomEvent, RoomState> unused =
           EventSourcedBehaviorTestKit.create(testKit.system(), RoomEntity.create(newRoomId(),
               publisher, SETTINGS, clock, FakeMembership.nodesAandB(), Optional.empty()));
-      assertTrue(unused.runCommand(new RelayToRoom("sender", false, "{}")).hasNoEvents());
+      assertTrue(unused.runCommand(RelayToRoom.unacknowledged("sender", false, "{}")).hasNoEvents());
       assertEquals(List.of(), publisher.relayed);
     }
   }

@@ -124,6 +124,7 @@ class RoomSerializationTest {
     ActorRef<StatusReply<ParticipantsUpdateResult>> updated =
         testKit.<StatusReply<ParticipantsUpdateResult>>createTestProbe().ref();
     ActorRef<RoomSnapshot> snapshot = testKit.<RoomSnapshot>createTestProbe().ref();
+    ActorRef<RoomEntity.RelayAck> acks = testKit.<RoomEntity.RelayAck>createTestProbe().ref();
     return List.of(
         new Join(participant("a"), properties("Team"), joined),
         new Join(participant("a"), null, joined),
@@ -142,7 +143,8 @@ class RoomSerializationTest {
         new SetConnection("a", true, NODE_A, done),
         new DeleteRoom(done),
         new GetState(snapshot),
-        new RelayToRoom("a", true, "{\"type\":\"message\"}"),
+        RelayToRoom.unacknowledged("a", true, "{\"type\":\"message\"}"),
+        new RelayToRoom("a", false, "{\"type\":\"message\"}", 41, acks),
         new RoomEntity.Broadcast("{\"type\":\"event\"}", null),
         new RoomEntity.Broadcast("{\"type\":\"event\"}", java.util.Set.of("a")),
         RoomEntity.Stop.INSTANCE,
@@ -157,7 +159,8 @@ class RoomSerializationTest {
     ParticipantsUpdateResult result = new ParticipantsUpdateResult(
         List.of(new ParticipantUpdate("a", null, Set.of("control"), null)), List.of("x"));
     return List.of(snapshot, RoomSnapshot.of(ROOM, EmptyRoom.INSTANCE, 0L), joined, result,
-        StatusReply.success(joined), StatusReply.success(result), StatusReply.ack());
+        StatusReply.success(joined), StatusReply.success(result), StatusReply.ack(),
+        new RoomEntity.RelayAck(41));
   }
 
   private static Serializer serializerFor(Object o) {

@@ -1,5 +1,6 @@
 package io.roomcluster.server;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -249,9 +250,36 @@ class ClusterIT {
     bob.client().expect("event");
     RoomSnapshot before = state(cluster.node(0), token);
 
+    // Room messages all through the stop: the room's hand-off must lose none (Pekko drops what the
+    // hosting region buffered between BeginHandOff and HandOff; the sender's session retries what
+    // its room did not acknowledge, the room relays each number once).
+    java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+    Thread sender = new Thread(() -> {
+      for (int i = 1; i <= 5_000 && !stopped.get(); i++) {
+        alice.messageTo("{\"type\":\"room\"}", "{\"n\":" + i + "}");
+        sent.set(i);
+        LocalCluster.sleep(2);
+      }
+    }, "alice-during-stop");
+    sender.start();
+    LocalCluster.sleep(300);
     long stopStart = System.nanoTime();
     cluster.stop(2);
     System.out.printf("graceful stop of the hosting node took %d ms%n", (System.nanoTime() - stopStart) / 1_000_000);
+    LocalCluster.sleep(300);
+    stopped.set(true);
+    assertDoesNotThrow(() -> sender.join(10_000));
+    java.util.List<Integer> received = new java.util.ArrayList<>();
+    long receiveDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (received.size() < sent.get() && System.nanoTime() < receiveDeadline) {
+      JsonNode frame = bob.client().next();
+      assertEquals("message", frame.path("type").asText(), "only room messages expected, got " + frame);
+      received.add(frame.path("message").path("data").path("n").asInt());
+    }
+    assertEquals(java.util.stream.IntStream.rangeClosed(1, sent.get()).boxed().toList(), received.stream().sorted().toList(),
+        "every room message sent during the hand-off exactly once");
+    bob.client().expectNothing(QUIET);
 
     long activation = System.nanoTime();
     RoomSnapshot after = state(cluster.node(0), token);

@@ -120,6 +120,8 @@ public final class Metrics {
   private final Counter framesIn;
   private final Counter framesOut;
   private final Counter slowClientDisconnects;
+  private final Counter roomRelaysRetried;
+  private final Counter roomRelaysGivenUp;
   /** [type][0 = ok, 1 = error] */
   private final Counter[][] backendRequests = new Counter[BackendRequestType.values().length][2];
   private final Histogram[] backendDurations = new Histogram[BackendRequestType.values().length];
@@ -167,6 +169,10 @@ public final class Metrics {
     framesOut = registry.counter(frames, framesHelp, "direction", "out");
     slowClientDisconnects = registry.counter("roomcluster_websocket_slow_client_disconnects_total",
         "Connections closed because the client did not read its outbound queue fast enough.");
+    roomRelaysRetried = registry.counter("roomcluster_room_relay_retries_total",
+        "Room and call messages sent to their room again for want of an acknowledgement (rooms moving).");
+    roomRelaysGivenUp = registry.counter("roomcluster_room_relays_unacknowledged_total",
+        "Room and call messages never acknowledged by their room after every retry.");
 
     for (BackendRequestType type : BackendRequestType.values()) {
       String[] outcomes = {"ok", "error"};
@@ -230,6 +236,14 @@ public final class Metrics {
 
   public void slowClientDisconnect() {
     slowClientDisconnects.inc();
+  }
+
+  public void roomRelayRetried() {
+    roomRelaysRetried.inc();
+  }
+
+  public void roomRelayGivenUp() {
+    roomRelaysGivenUp.inc();
   }
 
   /**

@@ -39,8 +39,10 @@ import io.roomcluster.room.RoomSnapshot;
 import java.util.ArrayDeque;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -161,6 +163,30 @@ public final class ClientSession {
   /** The room's view of this session after a resume: used to repeat a moderator mute. */
   private record StateAfterResume(RoomSnapshot snapshot) implements Command {}
 
+  /** The room acknowledged the room or call message with this number ({@link RoomEntity.RelayAck}). */
+  private record RelayAcked(long seq) implements Command {}
+
+  /** Time to send again the room messages their room has not acknowledged. */
+  private enum RetryRelays implements Command {
+    INSTANCE
+  }
+
+  /** A room or call message sent to its room and not acknowledged yet. */
+  private record UnackedRelay(RoomId roomId, boolean callOnly, String json, long sentAtNanos, int attempts) {}
+
+  /**
+   * Room messages are acknowledged by their room and sent again after this long without: the
+   * region that hands a shard off drops what it buffered for it meanwhile. Longer than a room's
+   * usual answer under load, so that a retry is rare when nothing moved (the room relays a repeat
+   * only once anyway).
+   */
+  private static final java.time.Duration RELAY_ACK_TIMEOUT = java.time.Duration.ofSeconds(2);
+  private static final java.time.Duration RELAY_RETRY_CHECK = java.time.Duration.ofMillis(500);
+  /** Sends of one room message at most: a room gone for longer than ~8 s loses it. */
+  private static final int RELAY_ATTEMPTS = 4;
+  /** Unacknowledged room messages kept at most; the oldest is given up beyond. */
+  private static final int MAX_UNACKED_RELAYS = 256;
+
   /** The room this session is in, and what the backend granted there. */
   private record Membership(RoomId roomId, String roomSessionId, Set<String> permissions, JsonNode properties) {
     boolean may(String permission) {
@@ -189,6 +215,10 @@ public final class ClientSession {
   /** The socket this node closed to drain: what its client had already sent still counts. */
   private long drainedConnectionId = -1;
   private Membership room;
+  /** Room and call messages by number, until their room acknowledges them. */
+  private final TreeMap<Long, UnackedRelay> unackedRelays = new TreeMap<>();
+  private long relaySeq;
+  private final ActorRef<RoomEntity.RelayAck> relayAcks;
   /**
    * Set when this session ends for good (bye, expiry, disinvite, join timeout): only then is its
    * replicated record removed. A session stopped because its node shuts down stays resumable
@@ -210,6 +240,7 @@ public final class ClientSession {
     this.shared = shared;
     this.connection = connection;
     this.line = new SessionLine(context.getSelf());
+    this.relayAcks = context.messageAdapter(RoomEntity.RelayAck.class, ack -> new RelayAcked(ack.seq()));
   }
 
   /** A new session, right after a successful hello. */
@@ -382,6 +413,8 @@ public final class ClientSession {
         .onMessage(PermissionsChanged.class, this::onPermissionsChanged)
         .onMessage(ConnectionRecorded.class, this::onConnectionRecorded)
         .onMessageEquals(RetryRecordConnection.INSTANCE, this::onRetryRecordConnection)
+        .onMessage(RelayAcked.class, this::onRelayAcked)
+        .onMessageEquals(RetryRelays.INSTANCE, this::onRetryRelays)
         .onMessage(Resume.class, this::onResume)
         .onMessage(StateAfterResume.class, this::onStateAfterResume)
         .onMessage(ConnectionClosed.class, this::onConnectionClosed)
@@ -404,6 +437,8 @@ public final class ClientSession {
         .onMessage(PermissionsChanged.class, this::stashOrDropCommand)
         .onMessage(ConnectionRecorded.class, this::onConnectionRecorded)
         .onMessageEquals(RetryRecordConnection.INSTANCE, this::onRetryRecordConnection)
+        .onMessage(RelayAcked.class, this::onRelayAcked)
+        .onMessageEquals(RetryRelays.INSTANCE, this::onRetryRelays)
         .onMessageEquals(Drain.INSTANCE, this::onDrain)
         .onMessage(Resume.class, this::onResume)
         .onMessage(StateAfterResume.class, this::onStateAfterResume)
@@ -656,12 +691,61 @@ public final class ClientSession {
       }
       case "room", "call" -> {
         if (room != null) {
-          shared.room(room.roomId()).tell(new RoomEntity.RelayToRoom(identity.publicId(), recipient.type().equals("call"), json));
+          relayToRoom(room.roomId(), recipient.type().equals("call"), json);
         }
       }
       default -> {
         // validated before; nothing else reaches here
       }
+    }
+    return Behaviors.same();
+  }
+
+  /** Sends a room or call message to its room, which acknowledges it; see {@link #RELAY_ACK_TIMEOUT}. */
+  private void relayToRoom(RoomId roomId, boolean callOnly, String json) {
+    long seq = ++relaySeq;
+    if (unackedRelays.isEmpty()) {
+      timers.startTimerWithFixedDelay(RetryRelays.INSTANCE, RELAY_RETRY_CHECK);
+    }
+    unackedRelays.put(seq, new UnackedRelay(roomId, callOnly, json, System.nanoTime(), 1));
+    if (unackedRelays.size() > MAX_UNACKED_RELAYS) {
+      unackedRelays.pollFirstEntry(); // the room has not answered for a long time
+      shared.metrics().roomRelayGivenUp();
+    }
+    shared.room(roomId).tell(new RoomEntity.RelayToRoom(identity.publicId(), callOnly, json, seq, relayAcks));
+  }
+
+  private Behavior<Command> onRelayAcked(RelayAcked acked) {
+    if (unackedRelays.remove(acked.seq()) != null && unackedRelays.isEmpty()) {
+      timers.cancel(RetryRelays.INSTANCE);
+    }
+    return Behaviors.same();
+  }
+
+  /**
+   * Sends again, in order, what was not acknowledged in time; gives up after {@link
+   * #RELAY_ATTEMPTS}, or at once if this session is no longer in that room (the room would drop it).
+   */
+  private Behavior<Command> onRetryRelays() {
+    long now = System.nanoTime();
+    for (var it = unackedRelays.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<Long, UnackedRelay> entry = it.next();
+      UnackedRelay relay = entry.getValue();
+      if (now - relay.sentAtNanos() < RELAY_ACK_TIMEOUT.toNanos()) {
+        continue;
+      }
+      if (room == null || !room.roomId().equals(relay.roomId()) || relay.attempts() >= RELAY_ATTEMPTS) {
+        it.remove();
+        shared.metrics().roomRelayGivenUp();
+        continue;
+      }
+      entry.setValue(new UnackedRelay(relay.roomId(), relay.callOnly(), relay.json(), now, relay.attempts() + 1));
+      shared.metrics().roomRelayRetried();
+      shared.room(relay.roomId())
+          .tell(new RoomEntity.RelayToRoom(identity.publicId(), relay.callOnly(), relay.json(), entry.getKey(), relayAcks));
+    }
+    if (unackedRelays.isEmpty()) {
+      timers.cancel(RetryRelays.INSTANCE);
     }
     return Behaviors.same();
   }
