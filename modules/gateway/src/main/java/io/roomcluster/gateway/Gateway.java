@@ -100,20 +100,22 @@ public final class Gateway {
    * closed session has left this node or after {@code timeout}, when the sockets still open are
    * closed at once (their sessions stay resumable from the replicated directory).
    */
-  public CompletionStage<Done> drain(ActorSystem<?> system, Duration timeout, int inFlight, Duration settle) {
+  public CompletionStage<Done> drain(
+      ActorSystem<?> system, Duration timeout, int inFlight, Duration settle, Duration resumeTarget) {
+    SessionDrain.Pacing pacing = new SessionDrain.Pacing(inFlight, settle, resumeTarget);
     NodeState.get(system).startDraining();
     if (!anotherMemberUp(system)) {
       // Nobody can take the sessions over (the single node, or the last one): waiting would only
       // delay the stop. Their clients reconnect to this node's successor and start new sessions.
-      SessionDrain all = new SessionDrain(sessions, new SessionDrain.Pacing(1, settle), Duration.ZERO, System::nanoTime);
+      SessionDrain all = new SessionDrain(sessions, pacing, Duration.ZERO, System::nanoTime);
       all.tick();
       system.log().info("drain: no other node is up; closed the sockets of {} sessions", all.attachedAtStart());
       return CompletableFuture.completedFuture(Done.getInstance());
     }
-    SessionDrain drain = new SessionDrain(sessions, new SessionDrain.Pacing(inFlight, settle), timeout, System::nanoTime);
+    SessionDrain drain = new SessionDrain(sessions, pacing, timeout, System::nanoTime);
     system.log().info(
-        "drain: closing the sockets of {} sessions, {} at a time, so their clients resume on other nodes",
-        drain.attachedAtStart(), inFlight);
+        "drain: closing the sockets of {} sessions, {} at a time to start with, so their clients resume on other nodes",
+        drain.attachedAtStart(), pacing.inFlight());
     CompletableFuture<Done> drained = new CompletableFuture<>();
     long start = System.nanoTime();
     Runnable[] tick = new Runnable[1];
@@ -126,7 +128,8 @@ public final class Gateway {
           }
           long ms = (System.nanoTime() - start) / 1_000_000;
           if (progress == SessionDrain.Progress.DONE) {
-            system.log().info("drain: all {} sessions left this node after {} ms", drain.attachedAtStart(), ms);
+            system.log().info("drain: all {} sessions left this node after {} ms (window at the end {})",
+                drain.attachedAtStart(), ms, drain.window());
           } else {
             system.log().warn(
                 "drain: {} of {} sessions not resumed elsewhere after {} ms; they stay resumable from the session directory",

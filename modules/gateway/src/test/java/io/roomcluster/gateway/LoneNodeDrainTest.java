@@ -39,7 +39,7 @@ class LoneNodeDrainTest {
 
     // A window of one and a minute to wait: paced, this drain would take the whole minute.
     server.gateway()
-        .drain(server.system(), Duration.ofMinutes(1), 1, Duration.ofSeconds(30))
+        .drain(server.system(), Duration.ofMinutes(1), 1, Duration.ofSeconds(30), Duration.ofSeconds(1))
         .toCompletableFuture()
         .get(5, TimeUnit.SECONDS);
 

@@ -26,6 +26,7 @@ class SessionDrainTest {
 
   private static final Duration SETTLE = Duration.ofSeconds(10);
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration RESUME_TARGET = Duration.ofSeconds(1);
   /** Long enough for a close the drain did not ask for to have arrived. */
   private static final Duration QUIET = Duration.ofMillis(300);
 
@@ -123,28 +124,43 @@ class SessionDrainTest {
   }
 
   @Test
-  void closesEverySocketBySixTenthsOfTheTimeOutHoweverSlowTheTakeOvers() {
+  void theWindowWidensAfterQuickTakeOversAndNarrowsAfterSlowOnes() {
     List<Session> sessions = new ArrayList<>();
-    for (int i = 0; i < 5; i++) {
-      sessions.add(server.hello("f" + i, "floor" + i));
+    for (int i = 0; i < 6; i++) {
+      sessions.add(server.hello("w" + i, "window" + i));
     }
     SessionDrain drain = drain(server.gateway().sessions(), 1);
 
     assertEquals(SessionDrain.Progress.DRAINING, drain.tick());
-    closedAfterQuiet(sessions, 1); // the window: nobody resumes, nothing settles before 10 s
+    List<Session> first = closedAfterQuiet(sessions, 1);
 
-    // Half of 0.6 x 60 s: at least half of the five closed (the window would allow one more only).
-    clock.set(Duration.ofSeconds(18).toNanos());
+    // Taken over 0.2 s after its socket closed (<= half of the 1 s target), a window's worth (1):
+    // the window grows to 2.
+    clock.set(Duration.ofMillis(200).toNanos());
+    resumeAndBye(first.get(0));
     assertEquals(SessionDrain.Progress.DRAINING, drain.tick());
-    closedAfterQuiet(sessions, 3);
+    assertEquals(2, drain.window());
+    List<Session> next = closedAfterQuiet(sessions, 3);
 
-    clock.set(Duration.ofSeconds(36).toNanos());
+    // One of the two quick: not yet a window's worth (2), the window stays.
+    clock.set(Duration.ofMillis(400).toNanos());
+    List<Session> pair = next.stream().filter(s -> !first.contains(s)).toList();
+    resumeAndBye(pair.get(0));
     assertEquals(SessionDrain.Progress.DRAINING, drain.tick());
-    closedAfterQuiet(sessions, 5);
+    assertEquals(2, drain.window());
+    List<Session> third = closedAfterQuiet(sessions, 4);
+
+    // The other taken over 1.3 s after its close (> the target): back to the least, 1; it left,
+    // so one more socket is closed.
+    clock.set(Duration.ofMillis(1500).toNanos());
+    resumeAndBye(pair.get(1));
+    assertEquals(SessionDrain.Progress.DRAINING, drain.tick());
+    assertEquals(1, drain.window());
+    closedAfterQuiet(sessions, third.size()); // one still on its way (closed at 0.4 s): full
   }
 
   private SessionDrain drain(SessionRegistry registry, int inFlight) {
-    return new SessionDrain(registry, new SessionDrain.Pacing(inFlight, SETTLE), TIMEOUT, clock::get);
+    return new SessionDrain(registry, new SessionDrain.Pacing(inFlight, SETTLE, RESUME_TARGET), TIMEOUT, clock::get);
   }
 
   private static long attached(SessionRegistry registry) {

@@ -78,10 +78,11 @@ public final class RoomclusterNode {
     Duration drainTimeout = config.getDuration("roomcluster.shutdown.drain-timeout");
     int drainInFlight = config.getInt("roomcluster.shutdown.drain-in-flight");
     Duration drainSettle = config.getDuration("roomcluster.shutdown.drain-settle");
+    Duration drainResumeTarget = config.getDuration("roomcluster.shutdown.drain-resume-target");
     shutdown.addTask(
         CoordinatedShutdown.PhaseServiceRequestsDone(),
         "roomcluster-drain-sessions",
-        () -> gateway.drain(system, drainTimeout, drainInFlight, drainSettle));
+        () -> gateway.drain(system, drainTimeout, drainInFlight, drainSettle, drainResumeTarget));
   }
 
   private static void startManagement(ActorSystem<?> system, Config config) {

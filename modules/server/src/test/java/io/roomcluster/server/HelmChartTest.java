@@ -100,8 +100,12 @@ class HelmChartTest {
     assertTrue(spec.get("minReadySeconds").asInt() > 0);
 
     JsonNode pod = spec.at("/template/spec");
-    // drain-timeout (10 s) + shard hand-off + leaving the cluster must fit.
-    assertTrue(pod.get("terminationGracePeriodSeconds").asInt() >= 30);
+    // The drain (its time-out, from the node's own config) + shard hand-off + leaving the cluster
+    // (up to ~20 s on loaded nodes) must fit, or Kubernetes kills the node mid-drain.
+    long drainTimeout = ConfigFactory.parseResources("cluster.conf").resolve()
+        .getDuration("roomcluster.shutdown.drain-timeout").toSeconds();
+    assertTrue(pod.get("terminationGracePeriodSeconds").asInt() >= drainTimeout + 30,
+        "terminationGracePeriodSeconds " + pod.get("terminationGracePeriodSeconds") + " < drain-timeout " + drainTimeout + " s + 30 s");
     assertEquals(FULLNAME, pod.get("serviceAccountName").asText());
     assertEquals(podSelector(deployment), spec.at("/selector/matchLabels"));
 
