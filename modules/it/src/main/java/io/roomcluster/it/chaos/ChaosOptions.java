@@ -27,9 +27,10 @@ public final class ChaosOptions {
                                 at most --reap-timeout after the kill)            [40s]
         --reap-timeout D        kill: longest wait for the abandoned sessions' leave [100s]
         --final-drain D         after traffic stops, wait for in-flight deliveries  [3s]
-        --interval-min D        a client sends one message every interval-min..    [200ms]
-        --interval-max D        ..interval-max (jittered)                         [500ms]
-        --backend-interval D    one signed backend request (incall/message) per D [250ms]
+        --interval-min D        a client sends one message every interval-min..      [2s]
+        --interval-max D        ..interval-max (jittered; Talk-like: a client's      [5s]
+                                signaling is a few messages per call change)
+        --backend-interval D    one signed backend request (incall/message) per D   [1s]
         --abandon K             kill: clients of the killed node that do not
                                 reconnect (at most one per room)          [clients/100, >=1]
         --kill-node N|oldest    kill: which node (0-based) gets SIGKILL        [oldest]
@@ -65,9 +66,9 @@ public final class ChaosOptions {
   Duration settle = Duration.ofSeconds(40);
   Duration reapTimeout = Duration.ofSeconds(100);
   Duration finalDrain = Duration.ofSeconds(3);
-  Duration intervalMin = Duration.ofMillis(200);
-  Duration intervalMax = Duration.ofMillis(500);
-  Duration backendInterval = Duration.ofMillis(250);
+  Duration intervalMin = Duration.ofSeconds(2);
+  Duration intervalMax = Duration.ofSeconds(5);
+  Duration backendInterval = Duration.ofSeconds(1);
   int abandon = -1;
   int killNode = -1; // -1: the oldest member
   List<Integer> rollOrder = null;
@@ -205,6 +206,7 @@ public final class ChaosOptions {
   public ChaosOptions quiet(boolean q) { quiet = q; return this; }
   public ChaosOptions extraNodeConfig(String hocon) { extraNodeConfig = hocon; return this; }
   public ChaosOptions interval(Duration min, Duration max) { intervalMin = min; intervalMax = max; return this; }
+  public ChaosOptions backendInterval(Duration d) { backendInterval = d; return this; }
 
   public Mode mode() {
     return mode;

@@ -21,6 +21,9 @@ class ChaosOptionsTest {
     assertEquals(Duration.ofSeconds(20), o.durationBefore);
     assertEquals(Duration.ofSeconds(40), o.settle);
     assertEquals(Duration.ofMinutes(10), o.deadline);
+    assertEquals(Duration.ofSeconds(2), o.intervalMin, "a Talk-like rate");
+    assertEquals(Duration.ofSeconds(5), o.intervalMax);
+    assertEquals(Duration.ofSeconds(1), o.backendInterval);
     assertEquals(10, o.abandonCount());
     assertTrue(o.nodeClassArchive, "nodes map the launcher's class archive unless told not to");
     assertNull(o.nodeJavaOpts, "the launcher's collector choice unless replaced");

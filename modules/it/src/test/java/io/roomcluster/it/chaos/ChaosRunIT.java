@@ -47,6 +47,9 @@ class ChaosRunIT {
     return new ChaosOptions(mode)
         .clients(60)
         .rooms(12)
+        // Busier than the Talk-like default: few clients, so each one talks more.
+        .interval(Duration.ofMillis(200), Duration.ofMillis(500))
+        .backendInterval(Duration.ofMillis(250))
         .durationBefore(Duration.ofSeconds(5))
         .workDir(WORK)
         .nodeHeap("384m")
