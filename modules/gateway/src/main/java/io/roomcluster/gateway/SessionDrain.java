@@ -26,12 +26,12 @@ import java.util.function.LongSupplier;
  * <p>The window adapts to how fast the other nodes take sessions over, as a congestion window
  * does: a window's worth of sessions that left within half of {@code resumeTarget} after their
  * socket was closed widens it by one, each that took longer than {@code resumeTarget} narrows it
- * by one (never below
- * {@code inFlight}, never above {@link #MAX_WINDOW_FACTOR} times it). A fixed small window keeps
- * each resume short but makes a large node's drain its population times a resume (740 clients, 8
- * at a time, half a second each: 46 s, past the time-out, after which the rest would reconnect
- * at once); a fixed large one, or a pace forced by the clock, queues the resumes on the other
- * nodes (measured: forcing 62 closes a second on 2 cores gave 1000-client rolls a 12 s gap).
+ * by one (never below {@code inFlight}, never above {@link #MAX_WINDOW_FACTOR} times it). A
+ * fixed small window keeps each resume short but makes a large node's drain its population times
+ * a resume (740 clients, 8 at a time, half a second each: 46 s, past the time-out, after which
+ * the rest would reconnect at once); a fixed large one, or a pace forced by the clock, queues the
+ * resumes on the other nodes (measured: forcing 62 closes a second on 2 cores gave 1000-client
+ * rolls a 12 s gap).
  *
  * <p>Not thread-safe: {@link #tick} runs from one scheduled task at a time.
  */

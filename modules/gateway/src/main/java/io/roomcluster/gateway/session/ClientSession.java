@@ -704,7 +704,9 @@ public final class ClientSession {
   /** Sends a room or call message to its room, which acknowledges it; see {@link #RELAY_ACK_TIMEOUT}. */
   private void relayToRoom(RoomId roomId, boolean callOnly, String json) {
     long seq = ++relaySeq;
-    if (unackedRelays.isEmpty()) {
+    // Started once and left running while the session talks (cancelled by the check that finds
+    // nothing left): not a scheduler task per room message.
+    if (!timers.isTimerActive(RetryRelays.INSTANCE)) {
       timers.startTimerWithFixedDelay(RetryRelays.INSTANCE, RELAY_RETRY_CHECK);
     }
     unackedRelays.put(seq, new UnackedRelay(roomId, callOnly, json, System.nanoTime(), 1));
@@ -716,9 +718,7 @@ public final class ClientSession {
   }
 
   private Behavior<Command> onRelayAcked(RelayAcked acked) {
-    if (unackedRelays.remove(acked.seq()) != null && unackedRelays.isEmpty()) {
-      timers.cancel(RetryRelays.INSTANCE);
-    }
+    unackedRelays.remove(acked.seq());
     return Behaviors.same();
   }
 
