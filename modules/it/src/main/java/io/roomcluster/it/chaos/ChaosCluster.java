@@ -36,7 +36,7 @@ final class ChaosCluster implements NodeDirectory, AutoCloseable {
   static final String BLOCK_KEY = "chaos-run-blockkey-0123456789abc";
 
   static final Duration READY_TIMEOUT = Duration.ofSeconds(150);
-  static final Duration STOP_TIMEOUT = Duration.ofSeconds(90);
+  static final Duration STOP_TIMEOUT = Duration.ofSeconds(150);
 
   /** One node: its ports, config and current process. */
   final class Node {

@@ -38,7 +38,7 @@ public final class ChaosOptions {
         --roll-pause D          roll: wait after a restarted node is ready and Up
                                 before stopping the next one (Kubernetes'
                                 minReadySeconds)                                   [0s]
-        --deadline D            hard deadline of the whole run                    [10m]
+        --deadline D            hard deadline of the whole run                    [15m]
         --node-heap SIZE        -Xmx of each node                                  [512m]
         --node-java-opts "..."  replaces the nodes' default JVM options (the launcher's
                                 collector choice: Serial on <= 2 CPUs, else G1)
@@ -73,7 +73,7 @@ public final class ChaosOptions {
   int killNode = -1; // -1: the oldest member
   List<Integer> rollOrder = null;
   Duration rollPause = Duration.ZERO;
-  Duration deadline = Duration.ofMinutes(10);
+  Duration deadline = Duration.ofMinutes(15);
   String nodeHeap = "512m";
   String nodeJavaOpts = null;
   boolean nodeClassArchive = true;

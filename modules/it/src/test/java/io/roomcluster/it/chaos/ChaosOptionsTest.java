@@ -20,7 +20,7 @@ class ChaosOptionsTest {
     assertEquals(200, o.rooms);
     assertEquals(Duration.ofSeconds(20), o.durationBefore);
     assertEquals(Duration.ofSeconds(40), o.settle);
-    assertEquals(Duration.ofMinutes(10), o.deadline);
+    assertEquals(Duration.ofMinutes(15), o.deadline);
     assertEquals(Duration.ofSeconds(2), o.intervalMin, "a Talk-like rate");
     assertEquals(Duration.ofSeconds(5), o.intervalMax);
     assertEquals(Duration.ofSeconds(1), o.backendInterval);
