@@ -172,7 +172,11 @@ public final class ClientSession {
   }
 
   /** A room or call message sent to its room and not acknowledged yet. */
-  private record UnackedRelay(RoomId roomId, boolean callOnly, String json, long sentAtNanos, int attempts) {}
+  private record UnackedRelay(RoomId roomId, boolean callOnly, String json, long sentAtNanos, int attempts) {
+    UnackedRelay sentAgain(long nowNanos) {
+      return new UnackedRelay(roomId, callOnly, json, nowNanos, attempts + 1);
+    }
+  }
 
   /**
    * Room messages are acknowledged by their room and sent again after this long without: the
@@ -709,12 +713,18 @@ public final class ClientSession {
     if (!timers.isTimerActive(RetryRelays.INSTANCE)) {
       timers.startTimerWithFixedDelay(RetryRelays.INSTANCE, RELAY_RETRY_CHECK);
     }
-    unackedRelays.put(seq, new UnackedRelay(roomId, callOnly, json, System.nanoTime(), 1));
+    UnackedRelay relay = new UnackedRelay(roomId, callOnly, json, System.nanoTime(), 1);
+    unackedRelays.put(seq, relay);
     if (unackedRelays.size() > MAX_UNACKED_RELAYS) {
       unackedRelays.pollFirstEntry(); // the room has not answered for a long time
       shared.metrics().roomRelayGivenUp();
     }
-    shared.room(roomId).tell(new RoomEntity.RelayToRoom(identity.publicId(), callOnly, json, seq, relayAcks));
+    send(seq, relay);
+  }
+
+  private void send(long seq, UnackedRelay relay) {
+    shared.room(relay.roomId())
+        .tell(new RoomEntity.RelayToRoom(identity.publicId(), relay.callOnly(), relay.json(), seq, relayAcks));
   }
 
   private Behavior<Command> onRelayAcked(RelayAcked acked) {
@@ -739,10 +749,9 @@ public final class ClientSession {
         shared.metrics().roomRelayGivenUp();
         continue;
       }
-      entry.setValue(new UnackedRelay(relay.roomId(), relay.callOnly(), relay.json(), now, relay.attempts() + 1));
+      entry.setValue(relay.sentAgain(now));
       shared.metrics().roomRelayRetried();
-      shared.room(relay.roomId())
-          .tell(new RoomEntity.RelayToRoom(identity.publicId(), relay.callOnly(), relay.json(), entry.getKey(), relayAcks));
+      send(entry.getKey(), relay);
     }
     if (unackedRelays.isEmpty()) {
       timers.cancel(RetryRelays.INSTANCE);
