@@ -21,12 +21,14 @@ import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Brings one node up, in order: persistence, cluster membership, sharding, HTTP. */
+/** Brings one node up, in order: persistence (schema, warm-up), cluster membership, sharding, HTTP. */
 public final class RoomclusterNode {
 
   private static final Logger log = LoggerFactory.getLogger(RoomclusterNode.class);
   /** In-flight HTTP requests get this long once CoordinatedShutdown unbinds the port. */
   private static final Duration HTTP_DRAIN = Duration.ofSeconds(5);
+  /** A journal that does not answer by then is not waited for: rooms retry their recovery. */
+  private static final Duration WARM_UP_TIMEOUT = Duration.ofSeconds(30);
 
   private RoomclusterNode() {}
 
@@ -34,6 +36,7 @@ public final class RoomclusterNode {
   public static CompletionStage<ServerBinding> start(ActorSystem<Void> system) {
     Config config = system.settings().config();
     return preparePersistence(system, config)
+        .thenCompose(done -> warmUpPersistence(system))
         .thenCompose(
             done -> {
               joinCluster(system, config);
@@ -52,6 +55,21 @@ public final class RoomclusterNode {
       return SchemaUtils.createIfNotExists(system);
     }
     return CompletableFuture.completedFuture(Done.getInstance());
+  }
+
+  /** Before joining: shards allocated here must not wait for the journal's first connection. */
+  private static CompletionStage<Done> warmUpPersistence(ActorSystem<?> system) {
+    long started = System.nanoTime();
+    return PersistenceWarmUp.run(system, WARM_UP_TIMEOUT)
+        .handle(
+            (done, failure) -> {
+              if (failure != null) {
+                log.warn("The journal did not answer a recovery within {}; joining the cluster anyway", WARM_UP_TIMEOUT, failure);
+              } else {
+                log.debug("Journal and snapshot store answered in {} ms", (System.nanoTime() - started) / 1_000_000);
+              }
+              return Done.getInstance();
+            });
   }
 
   private static void joinCluster(ActorSystem<?> system, Config config) {

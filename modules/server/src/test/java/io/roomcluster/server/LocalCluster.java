@@ -127,6 +127,14 @@ final class LocalCluster implements AutoCloseable {
         }
         sleep(200);
       }
+      // As the node's readiness check does: its room region found the shard coordinator (until
+      // then, a region retries every 2 s and the first join waits for it).
+      while (!roomRegionRegistered(node)) {
+        if (Instant.now().isAfter(deadline)) {
+          throw new AssertionError("room shard region not registered with the coordinator on " + node.address());
+        }
+        sleep(100);
+      }
       // Routing is ready once every node's delivery actor is known here (Receptionist gossip).
       while (deliveryNodes(node) != members) {
         if (Instant.now().isAfter(deadline)) {
@@ -149,6 +157,11 @@ final class LocalCluster implements AutoCloseable {
         .join()
         .getServiceInstances(io.roomcluster.gateway.cluster.NodeDelivery.KEY)
         .size();
+  }
+
+  private static boolean roomRegionRegistered(ActorSystem<?> node) {
+    var check = new org.apache.pekko.cluster.sharding.ClusterShardingHealthCheck(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(node));
+    return (Boolean) scala.jdk.javaapi.FutureConverters.asJava(check.apply()).toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
   }
 
   private static long upMembers(ActorSystem<?> node) {
@@ -180,6 +193,17 @@ final class LocalCluster implements AutoCloseable {
 
     void messageTo(String recipientJson, String data) {
       client.send("{\"type\":\"message\",\"message\":{\"recipient\":" + recipientJson + ",\"data\":" + data + "}}");
+    }
+  }
+
+  /** The lines of a node's {@code /metrics} that start with {@code prefix}, for failure messages. */
+  String metricLines(int index, String prefix) {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPorts[index] + "/metrics")).timeout(Duration.ofSeconds(10)).build();
+    try {
+      String body = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body();
+      return body.lines().filter(line -> line.startsWith(prefix)).collect(Collectors.joining("; "));
+    } catch (Exception e) {
+      return "(metrics unavailable: " + e + ")";
     }
   }
 
