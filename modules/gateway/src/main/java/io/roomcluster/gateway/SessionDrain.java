@@ -7,8 +7,10 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -62,6 +64,13 @@ final class SessionDrain {
   /** The window grows to this many times {@code inFlight} at most. */
   static final int MAX_WINDOW_FACTOR = 8;
 
+  /**
+   * How often the registry is scanned again for sockets attached after the drain started: a
+   * session whose hello was in flight then (answered, its socket attached a moment later) would
+   * otherwise stay open until the HTTP server's terminate cut it.
+   */
+  static final Duration RESCAN = Duration.ofMillis(500);
+
   private final SessionRegistry registry;
   private final Pacing pacing;
   private final LongSupplier nanoClock;
@@ -70,6 +79,9 @@ final class SessionDrain {
   private final Deque<Map.Entry<Long, SessionLine>> waiting = new ArrayDeque<>();
   /** Closed and still on this node: sid and line, with the time each was closed. */
   private final Map<Long, Closed> closed = new HashMap<>();
+  /** Every session a scan has put in {@link #waiting}: each is closed once. */
+  private final Set<Long> known = new HashSet<>();
+  private long scannedAt;
   private final int attachedAtStart;
   private int takenOver;
   private int window;
@@ -83,14 +95,22 @@ final class SessionDrain {
     this.nanoClock = nanoClock;
     this.deadline = nanoClock.getAsLong() + timeout.toNanos();
     this.window = pacing.inFlight();
-    // Sessions already without a socket have nothing to close: they resume wherever their client
-    // reconnects, from this node while it runs or from the replicated directory after.
+    scan(nanoClock.getAsLong());
+    this.attachedAtStart = waiting.size();
+  }
+
+  /**
+   * Queues the attached sessions not seen yet. Sessions without a socket have nothing to close:
+   * they resume wherever their client reconnects, from this node while it runs or from the
+   * replicated directory after.
+   */
+  private void scan(long now) {
+    scannedAt = now;
     for (Map.Entry<Long, SessionLine> entry : registry.linesBySid()) {
-      if (entry.getValue().attached()) {
+      if (entry.getValue().attached() && known.add(entry.getKey())) {
         waiting.add(entry);
       }
     }
-    this.attachedAtStart = waiting.size();
   }
 
   int attachedAtStart() {
@@ -115,6 +135,9 @@ final class SessionDrain {
   /** Counts what left, closes the next sockets the window allows; on time-out closes the rest. */
   Progress tick() {
     long now = nanoClock.getAsLong();
+    if (now - scannedAt >= RESCAN.toNanos()) {
+      scan(now);
+    }
     int onTheirWay = 0;
     for (Iterator<Map.Entry<Long, Closed>> it = closed.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<Long, Closed> entry = it.next();
@@ -127,6 +150,9 @@ final class SessionDrain {
       }
     }
     if (now - deadline >= 0) {
+      if (scannedAt != now) {
+        scan(now);
+      }
       while (!waiting.isEmpty()) {
         close(waiting.poll(), now);
       }
@@ -136,6 +162,9 @@ final class SessionDrain {
       if (close(waiting.poll(), now)) {
         onTheirWay++;
       }
+    }
+    if (waiting.isEmpty() && closed.isEmpty() && scannedAt != now) {
+      scan(now); // the last look before done
     }
     return waiting.isEmpty() && closed.isEmpty() ? Progress.DONE : Progress.DRAINING;
   }
