@@ -36,6 +36,11 @@ class LoneNodeDrainTest {
   @Test
   void closesEverySocketAtOnceAndCompletesWithoutWaiting() throws Exception {
     List<Session> sessions = List.of(server.hello("a", "a"), server.hello("b", "b"), server.hello("c", "c"));
+    // A hello is answered just before the session attaches its socket: wait for all three.
+    SignalingServerFixture.await(
+        Duration.ofSeconds(5),
+        () -> server.gateway().sessions().linesBySid().stream().filter(e -> e.getValue().attached()).count() == 3,
+        "3 sockets attached to their sessions");
 
     // A window of one and a minute to wait: paced, this drain would take the whole minute.
     server.gateway()

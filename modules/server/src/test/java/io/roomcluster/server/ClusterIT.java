@@ -168,8 +168,10 @@ class ClusterIT {
       onOldSocket = sessionMessages.size() + roomMessages.size();
       JsonNode hello = again.expect("hello").path("hello");
       assertEquals(alice.sessionId(), hello.path("sessionid").asText());
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (sessionMessages.size() < count || roomMessages.size() < count) {
-        collect(again.next(), sessionMessages, roomMessages);
+        // Up to the deadline, not the client's 5 s: what counts here is loss, not a slow move.
+        collect(again.next(Duration.ofNanos(Math.max(1, deadline - System.nanoTime()))), sessionMessages, roomMessages);
       }
     } catch (AssertionError stalled) {
       // a frame that never came: say which ones, and what the sender's node retried
@@ -291,7 +293,8 @@ class ClusterIT {
     String stall = "";
     try {
       while (received.size() < sent.get() && System.nanoTime() < receiveDeadline) {
-        JsonNode frame = bob.client().next();
+        // Up to the deadline, not the client's 5 s: what counts here is loss, not a slow hand-off.
+        JsonNode frame = bob.client().next(Duration.ofNanos(Math.max(1, receiveDeadline - System.nanoTime())));
         assertEquals("message", frame.path("type").asText(), "only room messages expected, got " + frame);
         received.add(frame.path("message").path("data").path("n").asInt());
       }
