@@ -1,6 +1,5 @@
 package io.roomcluster.gateway;
 
-import static io.roomcluster.gateway.SignalingServerFixture.BACKEND_SECRET;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,10 +12,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Back-pressure across sessions: a sender that outruns its recipient's socket is slowed (its own
@@ -31,37 +28,19 @@ class BackPressureTest {
   /** 8 KB per message: 32 MB in all, far more than the TCP buffers on the way can hold. */
   private static final String PAD = "x".repeat(8 * 1024);
 
-  private static FakeNextcloud backend;
-  private static SignalingServerFixture server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    backend = new FakeNextcloud(BACKEND_SECRET);
-    server =
-        SignalingServerFixture.start(
-            backend,
-            """
-            roomcluster.clients {
-              outbound-buffer = %d
-              outbound-high-water = 16
-              write-stall-timeout = 3s
-            }
-            # the disconnected recipient's session need not wait long for a resume
-            roomcluster.sessions.resume-window = 2s
-            """
-                .formatted(OUTBOUND_BUFFER));
-  }
-
-  @AfterEach
-  void cleanUp() {
-    server.cleanUp();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
-    backend.close();
-  }
+  @RegisterExtension
+  static final SignalingServerFixture server =
+      SignalingServerFixture.withOverrides(
+          """
+          roomcluster.clients {
+            outbound-buffer = %d
+            outbound-high-water = 16
+            write-stall-timeout = 3s
+          }
+          # the disconnected recipient's session need not wait long for a resume
+          roomcluster.sessions.resume-window = 2s
+          """
+              .formatted(OUTBOUND_BUFFER));
 
   @Test
   void aSenderOutrunningItsRecipientIsSlowedAndEveryMessageArrivesInOrder() throws Exception {

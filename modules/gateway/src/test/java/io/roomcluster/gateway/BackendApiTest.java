@@ -19,11 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code POST /api/v1/room/{token}}, signed exactly as Nextcloud's BackendNotifier signs it
@@ -35,32 +33,16 @@ class BackendApiTest {
 
   private static final Duration QUIET = Duration.ofMillis(300);
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private static FakeNextcloud backend;
-  private static SignalingServerFixture server;
   private String room;
 
-  @BeforeAll
-  static void start() throws Exception {
-    backend = new FakeNextcloud(BACKEND_SECRET);
-    server = SignalingServerFixture.start(backend, "");
-  }
+  @RegisterExtension
+  static final SignalingServerFixture server = SignalingServerFixture.withOverrides("");
 
   @BeforeEach
   void newRoom() {
     room = "api-" + UUID.randomUUID();
-    backend.permissions("alice", List.of("publish-audio", "publish-video", "control", "transient-data"));
-    backend.permissions("bob", List.of("publish-audio"));
-  }
-
-  @AfterEach
-  void cleanUp() {
-    server.cleanUp();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
-    backend.close();
+    server.backend().permissions("alice", List.of("publish-audio", "publish-video", "control", "transient-data"));
+    server.backend().permissions("bob", List.of("publish-audio"));
   }
 
   // ---------------------------------------------------------------- helpers
@@ -84,7 +66,7 @@ class BackendApiTest {
   }
 
   private HttpResponse<String> post(String body) {
-    return post(room, body, BACKEND_SECRET, backend.baseUrl(), "application/json");
+    return post(room, body, BACKEND_SECRET, server.backend().baseUrl(), "application/json");
   }
 
   private HttpResponse<String> post(String token, String body, String secret, String backendUrl, String contentType) {
@@ -307,15 +289,15 @@ class BackendApiTest {
     JsonNode before = state();
     String body = "{\"type\":\"incall\",\"incall\":{\"incall\":0,\"all\":true}}";
     Map<String, HttpResponse<String>> refusals = new java.util.LinkedHashMap<>();
-    refusals.put("wrong secret", post(room, body, "not-the-secret", backend.baseUrl(), "application/json"));
+    refusals.put("wrong secret", post(room, body, "not-the-secret", server.backend().baseUrl(), "application/json"));
     refusals.put("unknown backend", post(room, body, BACKEND_SECRET, "https://evil.example.com/", "application/json"));
-    refusals.put("not JSON", post(room, "this is not json", BACKEND_SECRET, backend.baseUrl(), "application/json"));
-    refusals.put("wrong content type", post(room, body, BACKEND_SECRET, backend.baseUrl(), "text/plain"));
+    refusals.put("not JSON", post(room, "this is not json", BACKEND_SECRET, server.backend().baseUrl(), "application/json"));
+    refusals.put("wrong content type", post(room, body, BACKEND_SECRET, server.backend().baseUrl(), "text/plain"));
     refusals.put("unknown type", post("{\"type\":\"transient\",\"transient\":{}}"));
     refusals.put("missing payload", post("{\"type\":\"incall\"}"));
     refusals.put("invalid flags", post("{\"type\":\"incall\",\"incall\":{\"incall\":99,\"all\":true}}"));
     refusals.put("oversized", post(room, "{\"type\":\"message\",\"message\":{\"data\":\"" + "x".repeat(300 * 1024) + "\"}}",
-        BACKEND_SECRET, backend.baseUrl(), "application/json"));
+        BACKEND_SECRET, server.backend().baseUrl(), "application/json"));
     HttpResponse<String> unsigned = send(HttpRequest.newBuilder(server.uri("http", "/api/v1/room/" + room))
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
     refusals.put("no checksum", unsigned);

@@ -1,6 +1,5 @@
 package io.roomcluster.gateway;
 
-import static io.roomcluster.gateway.SignalingServerFixture.BACKEND_SECRET;
 import static io.roomcluster.gateway.SignalingServerFixture.INTERNAL_SECRET;
 import static io.roomcluster.gateway.SignalingServerFixture.resumeHello;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,10 +9,8 @@ import io.roomcluster.gateway.SignalingServerFixture.Session;
 import io.roomcluster.protocol.signing.Checksums;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The two deadlines of a new client: hello within the hello timeout, guests in a room soon after. */
 class ClientTimeoutsTest {
@@ -23,33 +20,15 @@ class ClientTimeoutsTest {
   /** Long enough after a deadline to be sure it did not fire. */
   private static final Duration MARGIN = Duration.ofMillis(500);
 
-  private static FakeNextcloud backend;
-  private static SignalingServerFixture server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    backend = new FakeNextcloud(BACKEND_SECRET);
-    server =
-        SignalingServerFixture.start(
-            backend,
-            """
-            roomcluster.clients.hello-timeout = %dms
-            roomcluster.clients.room-join-timeout = %dms
-            roomcluster.sessions.resume-window = 1s
-            """
-                .formatted(HELLO_TIMEOUT.toMillis(), ROOM_JOIN_TIMEOUT.toMillis()));
-  }
-
-  @AfterEach
-  void cleanUp() {
-    server.cleanUp();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
-    backend.close();
-  }
+  @RegisterExtension
+  static final SignalingServerFixture server =
+      SignalingServerFixture.withOverrides(
+          """
+          roomcluster.clients.hello-timeout = %dms
+          roomcluster.clients.room-join-timeout = %dms
+          roomcluster.sessions.resume-window = 1s
+          """
+              .formatted(HELLO_TIMEOUT.toMillis(), ROOM_JOIN_TIMEOUT.toMillis()));
 
   // ---------------------------------------------------------------- hello timeout
 
@@ -78,8 +57,8 @@ class ClientTimeoutsTest {
   @Test
   void aClientWhoseSlowHelloFailedMustSayHelloAgainInTime() {
     // answered only after the first deadline has passed, and then refused
-    backend.rejectAuth("invalid_ticket", "The ticket is invalid.");
-    backend.delayAnswers(HELLO_TIMEOUT.multipliedBy(2));
+    server.backend().rejectAuth("invalid_ticket", "The ticket is invalid.");
+    server.backend().delayAnswers(HELLO_TIMEOUT.multipliedBy(2));
     TestClient client = server.connect("slow");
 
     client.send(server.helloV1("1", "{\"userid\":\"alice\"}"));
@@ -147,8 +126,8 @@ class ClientTimeoutsTest {
   @Test
   void aGuestWhoseJoinFailedAfterTheDeadlineIsSaidBye() {
     Session guest = server.hello("guest", "");
-    backend.rejectJoin("closed-room", "no_such_room", "The room does not exist.");
-    backend.delayAnswers(ROOM_JOIN_TIMEOUT.multipliedBy(3).dividedBy(2));
+    server.backend().rejectJoin("closed-room", "no_such_room", "The room does not exist.");
+    server.backend().delayAnswers(ROOM_JOIN_TIMEOUT.multipliedBy(3).dividedBy(2));
 
     guest.send("{\"id\":\"j\",\"type\":\"room\",\"room\":{\"roomid\":\"closed-room\",\"sessionid\":\"nc-guest\"}}");
 
@@ -189,7 +168,7 @@ class ClientTimeoutsTest {
     TestClient client = server.connect("recorder");
     String random = Checksums.newRandom();
     String token = Checksums.internalToken(INTERNAL_SECRET.getBytes(StandardCharsets.UTF_8), random);
-    client.send(HelloTest.internalHello("i", random, token, backend.baseUrl()));
+    client.send(HelloTest.internalHello("i", random, token, server.backend().baseUrl()));
     SignalingServerFixture.helloAnswer(client, "i", "");
 
     client.expectNothing(ROOM_JOIN_TIMEOUT.plus(MARGIN));

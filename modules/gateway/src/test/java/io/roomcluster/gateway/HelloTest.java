@@ -24,12 +24,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Connecting, {@code hello} (v1, internal, resume ids) and the protocol errors around it. */
 class HelloTest {
@@ -37,32 +35,14 @@ class HelloTest {
   private static final Duration BACKEND_TIMEOUT = Duration.ofMillis(500);
   private static final Duration QUIET = Duration.ofMillis(300);
 
-  private static FakeNextcloud backend;
-  private static SignalingServerFixture server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    backend = new FakeNextcloud(BACKEND_SECRET);
-    server =
-        SignalingServerFixture.start(
-            backend,
-            """
-            roomcluster.backend.timeout = %dms
-            roomcluster.sessions.resume-window = 1s
-            """
-                .formatted(BACKEND_TIMEOUT.toMillis()));
-  }
-
-  @AfterEach
-  void cleanUp() {
-    server.cleanUp();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
-    backend.close();
-  }
+  @RegisterExtension
+  static final SignalingServerFixture server =
+      SignalingServerFixture.withOverrides(
+          """
+          roomcluster.backend.timeout = %dms
+          roomcluster.sessions.resume-window = 1s
+          """
+              .formatted(BACKEND_TIMEOUT.toMillis()));
 
   // ---------------------------------------------------------------- welcome
 
@@ -161,7 +141,7 @@ class HelloTest {
         frame);
     assertEquals(1, server.sessionCount());
 
-    List<Request> posts = backend.requests().stream().filter(r -> r.method().equals("POST")).toList();
+    List<Request> posts = server.backend().requests().stream().filter(r -> r.method().equals("POST")).toList();
     assertEquals(1, posts.size(), "one auth request: " + posts);
     Request auth = posts.get(0);
     assertEquals(FakeNextcloud.BACKEND_PATH, auth.path(), "posted to the URL the client named");
@@ -180,7 +160,7 @@ class HelloTest {
 
   @Test
   void theUserIdIsTheOneNextcloudAuthenticated() {
-    backend.authenticateAs("alice", "alice@cloud");
+    server.backend().authenticateAs("alice", "alice@cloud");
     TestClient client = server.connect("a");
 
     client.send(server.helloV1("1", "{\"userid\":\"alice\"}"));
@@ -236,29 +216,29 @@ class HelloTest {
     java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
     generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
     java.security.KeyPair keys = generator.generateKeyPair();
-    backend.publishTokenKey(
+    server.backend().publishTokenKey(
         "-----BEGIN PUBLIC KEY-----\n" + java.util.Base64.getEncoder().encodeToString(keys.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
     try {
       long now = java.time.Instant.now().getEpochSecond();
       TestClient client = server.connect("v2");
-      String valid = jwt(keys.getPrivate(), "{\"iss\":\"" + backend.baseUrl() + "\",\"sub\":\"carol\",\"iat\":" + now + ",\"exp\":" + (now + 300)
+      String valid = jwt(keys.getPrivate(), "{\"iss\":\"" + server.backend().baseUrl() + "\",\"sub\":\"carol\",\"iat\":" + now + ",\"exp\":" + (now + 300)
           + ",\"userdata\":{\"displayname\":\"Carol\"}}");
       client.send(helloWithVersion("ok", "2.0", "{\"token\":\"" + valid + "\"}"));
       JsonNode hello = client.expect("hello");
       assertEquals("ok", hello.path("id").asText());
       assertEquals("2.0", hello.path("hello").path("version").asText());
       assertEquals("carol", hello.path("hello").path("userid").asText(), "the user comes from the token's sub");
-      assertTrue(backend.requests().stream().noneMatch(r -> r.method().equals("POST")), "v2 needs no auth request");
+      assertTrue(server.backend().requests().stream().noneMatch(r -> r.method().equals("POST")), "v2 needs no auth request");
 
       TestClient other = server.connect("v2b");
-      String expired = jwt(keys.getPrivate(), "{\"iss\":\"" + backend.baseUrl() + "\",\"sub\":\"carol\",\"iat\":" + (now - 600) + ",\"exp\":" + (now - 120) + "}");
+      String expired = jwt(keys.getPrivate(), "{\"iss\":\"" + server.backend().baseUrl() + "\",\"sub\":\"carol\",\"iat\":" + (now - 600) + ",\"exp\":" + (now - 120) + "}");
       other.send(helloWithVersion("old", "2.0", "{\"token\":\"" + expired + "\"}"));
       other.expectFrame("{\"id\":\"old\",\"type\":\"error\",\"error\":{\"code\":\"token_expired\",\"message\":\"The token is expired.\"}}");
       String foreign = jwt(keys.getPrivate(), "{\"iss\":\"https://elsewhere.example.com/\",\"sub\":\"carol\",\"iat\":" + now + ",\"exp\":" + (now + 300) + "}");
       other.send(helloWithVersion("iss", "2.0", "{\"token\":\"" + foreign + "\"}"));
       other.expectFrame("{\"id\":\"iss\",\"type\":\"error\",\"error\":{\"code\":\"invalid_token\",\"message\":\"The passed token is invalid.\"}}");
     } finally {
-      backend.publishTokenKey(null);
+      server.backend().publishTokenKey(null);
     }
   }
 
@@ -287,7 +267,7 @@ class HelloTest {
     client.expectFrame("{\"id\":\"v2\",\"type\":\"error\",\"error\":{\"code\":\"invalid_token\",\"message\":\"The passed token is invalid.\"}}");
 
     assertEquals(0, server.sessionCount());
-    assertTrue(backend.requests().stream().noneMatch(r -> r.method().equals("POST")), "no auth request for a refused hello: " + backend.requests());
+    assertTrue(server.backend().requests().stream().noneMatch(r -> r.method().equals("POST")), "no auth request for a refused hello: " + server.backend().requests());
   }
 
   @Test
@@ -296,26 +276,26 @@ class HelloTest {
 
     for (String url : List.of(
         "https://cloud.example.com/ocs/v2.php/apps/spreed/api/v3/signaling/backend",
-        "http://127.0.0.2:" + backend.authUrl().split(":")[2], // same port and path, other host
+        "http://127.0.0.2:" + server.backend().authUrl().split(":")[2], // same port and path, other host
         "ftp://127.0.0.1/")) {
       client.send("{\"id\":\"b\",\"type\":\"hello\",\"hello\":{\"version\":\"1.0\",\"auth\":{\"url\":\"" + url + "\",\"params\":{\"userid\":\"alice\"}}}}");
       client.expectFrame("{\"id\":\"b\",\"type\":\"error\",\"error\":{\"code\":\"invalid_backend\",\"message\":\"The backend URL is not supported.\"}}");
     }
 
     assertEquals(0, server.sessionCount());
-    assertTrue(backend.requests().isEmpty(), "an unknown backend is not asked: " + backend.requests());
+    assertTrue(server.backend().requests().isEmpty(), "an unknown backend is not asked: " + server.backend().requests());
   }
 
   @Test
   void anAuthErrorOfTheBackendIsPassedThrough() {
-    backend.rejectAuth("invalid_ticket", "The ticket is invalid.");
+    server.backend().rejectAuth("invalid_ticket", "The ticket is invalid.");
     TestClient client = server.connect("a");
 
     client.send(server.helloV1("1", "{\"userid\":\"alice\",\"ticket\":\"forged\"}"));
     client.expectFrame("{\"id\":\"1\",\"type\":\"error\",\"error\":{\"code\":\"invalid_ticket\",\"message\":\"The ticket is invalid.\"}}");
     assertEquals(0, server.sessionCount());
 
-    backend.reset();
+    server.backend().reset();
     client.send(server.helloV1("2", "{\"userid\":\"alice\",\"ticket\":\"good\"}"));
     SignalingServerFixture.helloAnswer(client, "2", "alice");
     assertEquals(1, server.sessionCount());
@@ -325,9 +305,9 @@ class HelloTest {
   @EnumSource(value = Mode.class, names = {"DELAYED", "NOT_JSON", "CLOSE_WITHOUT_ANSWER"})
   void aFailingBackendGivesAnErrorAndNoSession(Mode failure) throws Exception {
     if (failure == Mode.DELAYED) {
-      backend.delayAnswers(BACKEND_TIMEOUT.multipliedBy(3));
+      server.backend().delayAnswers(BACKEND_TIMEOUT.multipliedBy(3));
     } else {
-      backend.mode(failure);
+      server.backend().mode(failure);
     }
     TestClient client = server.connect("a");
 
@@ -335,11 +315,11 @@ class HelloTest {
     assertHelloFailed(client.expect("error"), "1");
     assertEquals(0, server.sessionCount());
 
-    backend.mode(Mode.NORMAL);
+    server.backend().mode(Mode.NORMAL);
     client.send(server.helloV1("2", "{\"userid\":\"alice\"}"));
     SignalingServerFixture.helloAnswer(client, "2", "alice");
     // a late answer to the failed hello creates nothing
-    backend.awaitIdle(Duration.ofSeconds(5));
+    server.backend().awaitIdle(Duration.ofSeconds(5));
     client.expectNothing(QUIET);
     assertEquals(1, server.sessionCount());
   }
@@ -347,13 +327,13 @@ class HelloTest {
   @Test
   void anUnreachableBackendGivesAnErrorAndNoSession() {
     TestClient client = server.connect("a");
-    backend.stop();
+    server.backend().stop();
     try {
       client.send(server.helloV1("1", "{\"userid\":\"alice\"}"));
       assertHelloFailed(client.expect("error"), "1");
       assertEquals(0, server.sessionCount());
     } finally {
-      backend.restart();
+      server.backend().restart();
     }
 
     client.send(server.helloV1("2", "{\"userid\":\"alice\"}"));
@@ -415,7 +395,7 @@ class HelloTest {
     String random = Checksums.newRandom();
     String token = Checksums.internalToken(INTERNAL_SECRET.getBytes(StandardCharsets.UTF_8), random);
 
-    client.send(internalHello("i1", random, token, backend.baseUrl()));
+    client.send(internalHello("i1", random, token, server.backend().baseUrl()));
 
     JsonNode frame = client.expect("hello");
     String sessionId = frame.path("hello").path("sessionid").asText();
@@ -427,7 +407,7 @@ class HelloTest {
             .formatted(sessionId, resumeId, BuildInfo.VERSION, TestClient.MAPPER.valueToTree(Features.CLIENT))),
         frame);
     assertEquals(1, server.sessionCount());
-    assertTrue(backend.requests().isEmpty(), "internal clients are not authenticated by Nextcloud: " + backend.requests());
+    assertTrue(server.backend().requests().isEmpty(), "internal clients are not authenticated by Nextcloud: " + server.backend().requests());
   }
 
   @Test
@@ -438,11 +418,11 @@ class HelloTest {
     byte[] secret = INTERNAL_SECRET.getBytes(StandardCharsets.UTF_8);
     String invalidToken = "{\"id\":\"i\",\"type\":\"error\",\"error\":{\"code\":\"invalid_token\",\"message\":\"The passed token is invalid.\"}}";
 
-    client.send(internalHello("i", random, Checksums.internalToken("wrong-secret".getBytes(StandardCharsets.UTF_8), random), backend.baseUrl()));
+    client.send(internalHello("i", random, Checksums.internalToken("wrong-secret".getBytes(StandardCharsets.UTF_8), random), server.backend().baseUrl()));
     client.expectFrame(invalidToken);
-    client.send(internalHello("i", shortRandom, Checksums.internalToken(secret, shortRandom), backend.baseUrl()));
+    client.send(internalHello("i", shortRandom, Checksums.internalToken(secret, shortRandom), server.backend().baseUrl()));
     client.expectFrame(invalidToken);
-    client.send("{\"id\":\"i\",\"type\":\"hello\",\"hello\":{\"version\":\"1.0\",\"auth\":{\"type\":\"internal\",\"params\":{\"random\":\"" + random + "\",\"backend\":\"" + backend.baseUrl() + "\"}}}}");
+    client.send("{\"id\":\"i\",\"type\":\"hello\",\"hello\":{\"version\":\"1.0\",\"auth\":{\"type\":\"internal\",\"params\":{\"random\":\"" + random + "\",\"backend\":\"" + server.backend().baseUrl() + "\"}}}}");
     client.expectFrame(invalidToken);
     client.send(internalHello("i", random, Checksums.internalToken(secret, random), "https://cloud.example.com/"));
     client.expectFrame("{\"id\":\"i\",\"type\":\"error\",\"error\":{\"code\":\"invalid_backend\",\"message\":\"The backend URL is not supported.\"}}");
@@ -454,7 +434,7 @@ class HelloTest {
   void anUnknownAuthTypeIsInvalidFormat() {
     TestClient client = server.connect("a");
 
-    client.send("{\"id\":\"t\",\"type\":\"hello\",\"hello\":{\"version\":\"1.0\",\"auth\":{\"type\":\"robot\",\"url\":\"" + backend.authUrl() + "\",\"params\":{}}}}");
+    client.send("{\"id\":\"t\",\"type\":\"hello\",\"hello\":{\"version\":\"1.0\",\"auth\":{\"type\":\"robot\",\"url\":\"" + server.backend().authUrl() + "\",\"params\":{}}}}");
 
     client.expectFrame("{\"id\":\"t\",\"type\":\"error\",\"error\":{\"code\":\"invalid_format\",\"message\":\"Invalid data format.\"}}");
   }
@@ -473,7 +453,7 @@ class HelloTest {
   private static String helloWithVersion(String id, String version, String params) {
     return """
         {"id":"%s","type":"hello","hello":{"version":"%s","auth":{"url":"%s","params":%s}}}"""
-        .formatted(id, version, backend.authUrl(), params);
+        .formatted(id, version, server.backend().authUrl(), params);
   }
 
   /** An error answer to the hello with that id: whatever the code, it says something. */

@@ -1,15 +1,13 @@
 package io.roomcluster.gateway;
 
-import static io.roomcluster.gateway.SignalingServerFixture.BACKEND_SECRET;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.roomcluster.gateway.SignalingServerFixture.Session;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A node with no other member up (the single-node default, or the last node of a cluster) has
@@ -18,29 +16,13 @@ import org.junit.jupiter.api.Test;
  */
 class LoneNodeDrainTest {
 
-  private FakeNextcloud backend;
-  private SignalingServerFixture server;
-
-  @BeforeEach
-  void start() throws Exception {
-    backend = new FakeNextcloud(BACKEND_SECRET);
-    server = SignalingServerFixture.start(backend, "");
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    server.close();
-    backend.close();
-  }
+  @RegisterExtension
+  static final SignalingServerFixture server = SignalingServerFixture.withOverrides("roomcluster.sessions.resume-window = 1s");
 
   @Test
   void closesEverySocketAtOnceAndCompletesWithoutWaiting() throws Exception {
     List<Session> sessions = List.of(server.hello("a", "a"), server.hello("b", "b"), server.hello("c", "c"));
-    // A hello is answered just before the session attaches its socket: wait for all three.
-    SignalingServerFixture.await(
-        Duration.ofSeconds(5),
-        () -> server.gateway().sessions().linesBySid().stream().filter(e -> e.getValue().attached()).count() == 3,
-        "3 sockets attached to their sessions");
+    server.awaitAttached(3);
 
     // A window of one and a minute to wait: paced, this drain would take the whole minute.
     server.gateway()

@@ -1,7 +1,6 @@
 package io.roomcluster.gateway;
 
 import static io.roomcluster.gateway.SignalingServerFixture.BACKEND_ID;
-import static io.roomcluster.gateway.SignalingServerFixture.BACKEND_SECRET;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,9 +11,8 @@ import io.roomcluster.room.RoomId;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Sessions reaped by their room (their node died and they did not resume in time) are reported
@@ -22,20 +20,8 @@ import org.junit.jupiter.api.Test;
  */
 class ReapedSessionsTest {
 
-  private static FakeNextcloud backend;
-  private static SignalingServerFixture server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    backend = new FakeNextcloud(BACKEND_SECRET);
-    server = SignalingServerFixture.start(backend, "");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
-    backend.close();
-  }
+  @RegisterExtension
+  static final SignalingServerFixture server = SignalingServerFixture.withOverrides("");
 
   private static Participant ghost(String id, String userId, String backendUrl) {
     return new Participant(id, userId, "nc-" + id, Participant.TYPE_USER, Set.of(), 0, MuteState.NONE, false,
@@ -44,21 +30,21 @@ class ReapedSessionsTest {
 
   @Test
   void everyReapedClientSessionIsReportedAsLeftOnce() throws Exception {
-    backend.clearRequests();
+    server.backend().clearRequests();
     RoomId room = new RoomId(BACKEND_ID, "reaped-room");
     server.gateway().roomEventPublisher().reaped(room, List.of(
-        ghost("ghost-user", "carol", backend.authUrl()),
-        ghost("ghost-guest", "", backend.authUrl()),
+        ghost("ghost-user", "carol", server.backend().authUrl()),
+        ghost("ghost-guest", "", server.backend().authUrl()),
         ghost("ghost-internal", "", null)));
 
-    Request user = backend.awaitRequest(r -> r.isLeave("reaped-room", "nc-ghost-user"), TestClient.TIMEOUT);
+    Request user = server.backend().awaitRequest(r -> r.isLeave("reaped-room", "nc-ghost-user"), TestClient.TIMEOUT);
     assertEquals(
         "{\"type\":\"room\",\"room\":{\"version\":\"1.0\",\"roomid\":\"reaped-room\",\"action\":\"leave\",\"userid\":\"carol\",\"sessionid\":\"nc-ghost-user\"}}",
         user.body());
     assertTrue(user.checksumValid());
-    backend.awaitRequest(r -> r.isLeave("reaped-room", "nc-ghost-guest"), TestClient.TIMEOUT);
-    backend.awaitIdle(Duration.ofMillis(500));
-    assertEquals(2, backend.requests().stream().filter(r -> r.body().contains("\"action\":\"leave\"")).count(),
-        "an internal client (no backend URL) is not reported: " + backend.requests());
+    server.backend().awaitRequest(r -> r.isLeave("reaped-room", "nc-ghost-guest"), TestClient.TIMEOUT);
+    server.backend().awaitIdle(Duration.ofMillis(500));
+    assertEquals(2, server.backend().requests().stream().filter(r -> r.body().contains("\"action\":\"leave\"")).count(),
+        "an internal client (no backend URL) is not reported: " + server.backend().requests());
   }
 }

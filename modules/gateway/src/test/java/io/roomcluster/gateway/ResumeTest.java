@@ -1,6 +1,5 @@
 package io.roomcluster.gateway;
 
-import static io.roomcluster.gateway.SignalingServerFixture.BACKEND_SECRET;
 import static io.roomcluster.gateway.SignalingServerFixture.helloAnswer;
 import static io.roomcluster.gateway.SignalingServerFixture.resumeHello;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,11 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.roomcluster.gateway.SignalingServerFixture.Session;
 import java.time.Duration;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A session outlives its WebSocket for the resume window; {@code bye} ends it for good. */
 class ResumeTest {
@@ -31,31 +28,14 @@ class ResumeTest {
    */
   private static final Duration DISCONNECT_NOTICED = Duration.ofMillis(300);
 
-  private static FakeNextcloud backend;
-  private static SignalingServerFixture server;
-
   private String room;
 
-  @BeforeAll
-  static void start() throws Exception {
-    backend = new FakeNextcloud(BACKEND_SECRET);
-    server = SignalingServerFixture.start(backend, "roomcluster.sessions.resume-window = %dms".formatted(RESUME_WINDOW.toMillis()));
-  }
+  @RegisterExtension
+  static final SignalingServerFixture server = SignalingServerFixture.withOverrides("roomcluster.sessions.resume-window = %dms".formatted(RESUME_WINDOW.toMillis()));
 
   @BeforeEach
   void newRoom() {
     room = "room-" + UUID.randomUUID();
-  }
-
-  @AfterEach
-  void cleanUp() {
-    server.cleanUp();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
-    backend.close();
   }
 
   // ---------------------------------------------------------------- resume
@@ -95,7 +75,7 @@ class ResumeTest {
     again.send(toSession(bob, "back"));
     bob.expectFrame(relayed("session", new Session(again, alice.sessionId(), alice.resumeId(), "alice"), "back"));
     // and the room session survived: no leave went to Nextcloud
-    assertTrue(backend.requests().stream().noneMatch(r -> r.isLeave(room, "nc-alice")), backend.requests().toString());
+    assertTrue(server.backend().requests().stream().noneMatch(r -> r.isLeave(room, "nc-alice")), server.backend().requests().toString());
   }
 
   @Test
@@ -108,7 +88,7 @@ class ResumeTest {
     bob.expectNothing(RESUME_WINDOW.dividedBy(2)); // still resumable
     // the window ends: the session leaves the room for good
     bob.expectFrame("{\"type\":\"event\",\"event\":{\"target\":\"room\",\"type\":\"leave\",\"leave\":[\"%s\"]}}".formatted(alice.sessionId()));
-    backend.awaitRequest(r -> r.isLeave(room, "nc-alice"), TestClient.TIMEOUT);
+    server.backend().awaitRequest(r -> r.isLeave(room, "nc-alice"), TestClient.TIMEOUT);
     server.awaitSessionCount(1, TestClient.TIMEOUT);
 
     TestClient again = server.connect("alice-again");
@@ -138,7 +118,7 @@ class ResumeTest {
     TestClient client = server.connect("a");
 
     client.send("{\"id\":\"h\",\"type\":\"hello\",\"hello\":{\"version\":\"1.0\",\"resumeid\":\"\",\"auth\":{\"url\":\"%s\",\"params\":{\"userid\":\"alice\"}}}}"
-        .formatted(backend.authUrl()));
+        .formatted(server.backend().authUrl()));
 
     helloAnswer(client, "h", "alice");
   }
@@ -175,7 +155,7 @@ class ResumeTest {
     alice.expectFrame("{\"id\":\"x\",\"type\":\"bye\",\"bye\":{\"reason\":\"\"}}");
     alice.client().expectClosed();
     bob.expectFrame("{\"type\":\"event\",\"event\":{\"target\":\"room\",\"type\":\"leave\",\"leave\":[\"%s\"]}}".formatted(alice.sessionId()));
-    backend.awaitRequest(r -> r.isLeave(room, "nc-alice"), TestClient.TIMEOUT);
+    server.backend().awaitRequest(r -> r.isLeave(room, "nc-alice"), TestClient.TIMEOUT);
     server.awaitSessionCount(1, TestClient.TIMEOUT);
 
     TestClient again = server.connect("alice-again");
@@ -195,7 +175,7 @@ class ResumeTest {
     zoe.expectFrame("{\"id\":\"x\",\"type\":\"bye\",\"bye\":{\"reason\":\"\"}}");
     zoe.client().expectClosed();
     server.awaitSessionCount(0, TestClient.TIMEOUT);
-    assertTrue(backend.requests().stream().noneMatch(r -> r.isPost("room") && r.body().contains("\"zoe\"")), backend.requests().toString());
+    assertTrue(server.backend().requests().stream().noneMatch(r -> r.isPost("room") && r.body().contains("\"zoe\"")), server.backend().requests().toString());
   }
 
   // ---------------------------------------------------------------- helpers

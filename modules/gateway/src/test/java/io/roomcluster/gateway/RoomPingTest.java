@@ -1,6 +1,5 @@
 package io.roomcluster.gateway;
 
-import static io.roomcluster.gateway.SignalingServerFixture.BACKEND_SECRET;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,27 +9,14 @@ import io.roomcluster.gateway.SignalingServerFixture.Session;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Nextcloud hears, every ping interval, about the members of each room connected here. */
 class RoomPingTest {
 
-  private static FakeNextcloud backend;
-  private static SignalingServerFixture server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    backend = new FakeNextcloud(BACKEND_SECRET);
-    server = SignalingServerFixture.start(backend, "roomcluster.backend.room-ping-interval = 300ms");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
-    backend.close();
-  }
+  @RegisterExtension
+  static final SignalingServerFixture server = SignalingServerFixture.withOverrides("roomcluster.backend.room-ping-interval = 300ms");
 
   private Session joined(String user, String room) {
     Session session = server.hello(user, user);
@@ -55,9 +41,9 @@ class RoomPingTest {
     bob.expect("event"); // alice is there
     bob.expect("event"); // own join
     alice.expect("event");
-    backend.clearRequests();
+    server.backend().clearRequests();
 
-    Request ping = backend.awaitRequest(r -> r.isPost("ping") && pingedSessions(r).size() == 2, Duration.ofSeconds(5));
+    Request ping = server.backend().awaitRequest(r -> r.isPost("ping") && pingedSessions(r).size() == 2, Duration.ofSeconds(5));
     JsonNode body = TestClient.json(ping.body()).path("ping");
     assertEquals("pinged", body.path("roomid").asText());
     assertEquals(Set.of("nc-alice", "nc-bob"), pingedSessions(ping), "one request for the room, both members");
@@ -65,9 +51,8 @@ class RoomPingTest {
 
     bob.send("{\"id\":\"l\",\"type\":\"room\",\"room\":{\"roomid\":\"\"}}");
     bob.expect("room");
-    backend.clearRequests();
-    Request after = backend.awaitRequest(r -> r.isPost("ping"), Duration.ofSeconds(5));
+    server.backend().clearRequests();
+    Request after = server.backend().awaitRequest(r -> r.isPost("ping"), Duration.ofSeconds(5));
     assertEquals(Set.of("nc-alice"), pingedSessions(after), "bob left: no longer pinged");
-    server.cleanUp();
   }
 }

@@ -1,7 +1,6 @@
 package io.roomcluster.gateway;
 
 import static io.roomcluster.gateway.SignalingServerFixture.BACKEND_ID;
-import static io.roomcluster.gateway.SignalingServerFixture.BACKEND_SECRET;
 import static io.roomcluster.gateway.TestClient.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,11 +21,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 import org.apache.pekko.Done;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Rooms and everything that needs one: join and leave with their events and backend requests,
@@ -39,9 +36,6 @@ class RoomTest {
   private static final Duration QUIET = Duration.ofMillis(300);
   private static final List<String> MODERATOR = List.of("publish-audio", "publish-video", "publish-screen", "control", "transient-data");
   private static final List<String> LISTENER = List.of("publish-audio");
-
-  private static FakeNextcloud backend;
-  private static SignalingServerFixture server;
 
   /** A session and the Nextcloud room session id it joins with. */
   private record Member(Session session, String roomSessionId) {
@@ -71,29 +65,15 @@ class RoomTest {
 
   private String room;
 
-  @BeforeAll
-  static void start() throws Exception {
-    backend = new FakeNextcloud(BACKEND_SECRET);
-    server = SignalingServerFixture.start(backend, "roomcluster.sessions.resume-window = 1s");
-  }
+  @RegisterExtension
+  static final SignalingServerFixture server = SignalingServerFixture.withOverrides("roomcluster.sessions.resume-window = 1s");
 
   @BeforeEach
   void prepareBackend() {
     room = "room-" + UUID.randomUUID();
-    backend.userData("alice", json("{\"displayname\":\"Alice\"}"));
-    backend.permissions("alice", MODERATOR);
-    backend.permissions("bob", LISTENER);
-  }
-
-  @AfterEach
-  void cleanUp() {
-    server.cleanUp();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
-    backend.close();
+    server.backend().userData("alice", json("{\"displayname\":\"Alice\"}"));
+    server.backend().permissions("alice", MODERATOR);
+    server.backend().permissions("bob", LISTENER);
   }
 
   // ---------------------------------------------------------------- join
@@ -117,7 +97,7 @@ class RoomTest {
     alice.expectNothing();
     bob.expectNothing();
 
-    Request join = backend.awaitRequest(r -> r.isPost("room") && r.body().contains("\"userid\":\"bob\""), TestClient.TIMEOUT);
+    Request join = server.backend().awaitRequest(r -> r.isPost("room") && r.body().contains("\"userid\":\"bob\""), TestClient.TIMEOUT);
     assertEquals(FakeNextcloud.BACKEND_PATH, join.path());
     assertEquals("{\"type\":\"room\",\"room\":{\"version\":\"1.0\",\"roomid\":\"%s\",\"userid\":\"bob\",\"sessionid\":\"nc-bob\"}}".formatted(room), join.body());
     assertTrue(join.checksumValid());
@@ -134,7 +114,7 @@ class RoomTest {
     assertJoinEvent(carol, carol);
     assertJoinEvent(alice, carol);
 
-    Request join = backend.awaitRequest(r -> r.isPost("room") && r.body().contains("nc-carol"), TestClient.TIMEOUT);
+    Request join = server.backend().awaitRequest(r -> r.isPost("room") && r.body().contains("nc-carol"), TestClient.TIMEOUT);
     assertEquals("{\"type\":\"room\",\"room\":{\"version\":\"1.0\",\"roomid\":\"%s\",\"userid\":\"\",\"sessionid\":\"nc-carol\"}}".formatted(room), join.body());
   }
 
@@ -146,13 +126,13 @@ class RoomTest {
     alice.expect("room");
     assertEquals(Set.of(new Member(alice, alice.sessionId()).entry()), joinEntries(alice.expect("event")));
 
-    Request join = backend.awaitRequest(r -> r.isPost("room"), TestClient.TIMEOUT);
+    Request join = server.backend().awaitRequest(r -> r.isPost("room"), TestClient.TIMEOUT);
     assertEquals(alice.sessionId(), join.json().path("room").path("sessionid").asText());
   }
 
   @Test
   void aJoinTheBackendRefusesIsPassedThrough() {
-    backend.rejectJoin(room, "no_such_room", "The room does not exist.");
+    server.backend().rejectJoin(room, "no_such_room", "The room does not exist.");
     Member alice = member("alice", "alice");
 
     alice.send(joinRequest("r", room, alice));
@@ -187,7 +167,7 @@ class RoomTest {
 
     bob.expectFrame("{\"id\":\"l-b\",\"type\":\"room\",\"room\":{\"roomid\":\"\"}}");
     alice.expectFrame("{\"type\":\"event\",\"event\":{\"target\":\"room\",\"type\":\"leave\",\"leave\":[\"%s\"]}}".formatted(bob.id()));
-    Request leave = backend.awaitRequest(r -> r.isLeave(room, "nc-bob"), TestClient.TIMEOUT);
+    Request leave = server.backend().awaitRequest(r -> r.isLeave(room, "nc-bob"), TestClient.TIMEOUT);
     assertEquals(
         "{\"type\":\"room\",\"room\":{\"version\":\"1.0\",\"roomid\":\"%s\",\"action\":\"leave\",\"userid\":\"bob\",\"sessionid\":\"nc-bob\"}}".formatted(room),
         leave.body());
@@ -210,7 +190,7 @@ class RoomTest {
     zoe.send("{\"id\":\"l\",\"type\":\"room\",\"room\":{\"roomid\":\"\"}}");
 
     zoe.expectNothing();
-    assertTrue(backend.requests().stream().noneMatch(r -> r.isPost("room") && r.body().contains("\"zoe\"")), backend.requests().toString());
+    assertTrue(server.backend().requests().stream().noneMatch(r -> r.isPost("room") && r.body().contains("\"zoe\"")), server.backend().requests().toString());
   }
 
   @Test
@@ -224,7 +204,7 @@ class RoomTest {
     bob.expectFrame("{\"id\":\"r2\",\"type\":\"room\",\"room\":{\"roomid\":\"%s\",\"properties\":%s}}".formatted(otherRoom, FakeNextcloud.roomProperties(otherRoom)));
     assertJoinEvent(bob, bob);
     alice.expectFrame("{\"type\":\"event\",\"event\":{\"target\":\"room\",\"type\":\"leave\",\"leave\":[\"%s\"]}}".formatted(bob.id()));
-    backend.awaitRequest(r -> r.isLeave(room, "nc-bob"), TestClient.TIMEOUT);
+    server.backend().awaitRequest(r -> r.isLeave(room, "nc-bob"), TestClient.TIMEOUT);
     alice.send(toRoom("only alice is here"));
     bob.expectNothing();
   }

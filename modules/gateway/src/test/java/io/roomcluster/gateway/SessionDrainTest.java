@@ -1,6 +1,5 @@
 package io.roomcluster.gateway;
 
-import static io.roomcluster.gateway.SignalingServerFixture.BACKEND_SECRET;
 import static io.roomcluster.gateway.SignalingServerFixture.await;
 import static io.roomcluster.gateway.SignalingServerFixture.resumeHello;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,10 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The paced drain of a stopping node: it closes a window of sockets, and the next ones only as
@@ -30,27 +27,10 @@ class SessionDrainTest {
   /** Long enough for a close the drain did not ask for to have arrived. */
   private static final Duration QUIET = Duration.ofMillis(300);
 
-  private static FakeNextcloud backend;
-  private static SignalingServerFixture server;
-
   private final AtomicLong clock = new AtomicLong();
 
-  @BeforeAll
-  static void start() throws Exception {
-    backend = new FakeNextcloud(BACKEND_SECRET);
-    server = SignalingServerFixture.start(backend, "roomcluster.sessions.resume-window = 2s");
-  }
-
-  @AfterEach
-  void cleanUp() {
-    server.cleanUp();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
-    backend.close();
-  }
+  @RegisterExtension
+  static final SignalingServerFixture server = SignalingServerFixture.withOverrides("roomcluster.sessions.resume-window = 2s");
 
   @Test
   void closesAWindowAtATimeAndRefillsAsSessionsLeaveOrSettle() throws Exception {
@@ -61,7 +41,7 @@ class SessionDrainTest {
       sessions.add(server.hello("c" + i, "user" + i));
     }
     SessionRegistry registry = server.gateway().sessions();
-    awaitAttached(registry, 5); // and the closed socket noticed
+    server.awaitAttached(5); // and the closed socket noticed
 
     SessionDrain drain = drain(registry, 2);
     assertEquals(5, drain.attachedAtStart());
@@ -100,7 +80,7 @@ class SessionDrainTest {
   void isDoneWhenEveryClosedSessionLeftTheNode() {
     List<Session> sessions = List.of(server.hello("a", "a"), server.hello("b", "b"));
     SessionRegistry registry = server.gateway().sessions();
-    awaitAttached(registry, 2);
+    server.awaitAttached(2);
     SessionDrain drain = drain(registry, 32);
 
     assertEquals(SessionDrain.Progress.DRAINING, drain.tick());
@@ -115,7 +95,7 @@ class SessionDrainTest {
   @Test
   void onTimeOutClosesWhatIsStillOpen() {
     List<Session> sessions = List.of(server.hello("x", "x"), server.hello("y", "y"), server.hello("z", "z"));
-    awaitAttached(server.gateway().sessions(), 3);
+    server.awaitAttached(3);
     SessionDrain drain = drain(server.gateway().sessions(), 1);
 
     assertEquals(SessionDrain.Progress.DRAINING, drain.tick());
@@ -131,7 +111,7 @@ class SessionDrainTest {
     for (int i = 0; i < 6; i++) {
       sessions.add(server.hello("w" + i, "window" + i));
     }
-    awaitAttached(server.gateway().sessions(), 6);
+    server.awaitAttached(6);
     SessionDrain drain = drain(server.gateway().sessions(), 1);
 
     assertEquals(SessionDrain.Progress.DRAINING, drain.tick());
@@ -170,11 +150,11 @@ class SessionDrainTest {
   void closesASocketThatAttachedAfterTheDrainStarted() {
     Session early = server.hello("early", "early");
     SessionRegistry registry = server.gateway().sessions();
-    awaitAttached(registry, 1);
+    server.awaitAttached(1);
     SessionDrain drain = drain(registry, 8);
     assertEquals(1, drain.attachedAtStart());
     Session late = server.hello("late", "late");
-    awaitAttached(registry, 2);
+    server.awaitAttached(2);
     List<Session> both = List.of(early, late);
 
     assertEquals(SessionDrain.Progress.DRAINING, drain.tick());
@@ -184,16 +164,8 @@ class SessionDrainTest {
     closedAfterQuiet(both, 2);
   }
 
-  private static void awaitAttached(SessionRegistry registry, int count) {
-    await(Duration.ofSeconds(5), () -> attached(registry) == count, count + " sockets attached to their sessions");
-  }
-
   private SessionDrain drain(SessionRegistry registry, int inFlight) {
     return new SessionDrain(registry, new SessionDrain.Pacing(inFlight, SETTLE, RESUME_TARGET), TIMEOUT, clock::get);
-  }
-
-  private static long attached(SessionRegistry registry) {
-    return registry.linesBySid().stream().filter(e -> e.getValue().attached()).count();
   }
 
   /** Waits until {@code count} of the sockets are closed, then checks that no more close. */

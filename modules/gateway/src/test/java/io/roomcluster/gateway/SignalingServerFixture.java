@@ -29,14 +29,28 @@ import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * One signaling node as in production, on loopback: a one-node Pekko cluster (artery on a free
  * port, every message serialized), in-memory persistence, the room entity, the gateway's route on
- * a free HTTP port, and a {@link FakeNextcloud} as its only backend. Start one per test class;
- * {@link #cleanUp()} after each test leaves no session behind.
+ * a free HTTP port, and a {@link FakeNextcloud} as its only backend.
+ *
+ * <p>A JUnit extension, one node per test class:
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static final SignalingServerFixture server = SignalingServerFixture.withOverrides("roomcluster.sessions.resume-window = 1s");
+ * }</pre>
+ *
+ * It starts the backend and the node before the class's first test, runs {@link #cleanUp()} after
+ * each test (no session left behind, every backend request correctly signed) and stops both after
+ * the last.
  */
-final class SignalingServerFixture implements AutoCloseable {
+final class SignalingServerFixture implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
 
   static final String BACKEND_ID = "nc";
   static final String BACKEND_SECRET = "nextcloud-shared-secret-for-tests";
@@ -61,15 +75,51 @@ final class SignalingServerFixture implements AutoCloseable {
     }
   }
 
-  private final FakeNextcloud backend;
-  private final ActorSystem<Void> system;
-  private final Gateway gateway;
-  private final ServerBinding binding;
-  private final Duration resumeWindow;
+  private final String overrides;
   private final List<TestClient> clients = new CopyOnWriteArrayList<>();
+  // Set when the extension starts the node (before the class's first test).
+  private FakeNextcloud backend;
+  private ActorSystem<Void> system;
+  private Gateway gateway;
+  private ServerBinding binding;
+  private Duration resumeWindow;
 
-  private SignalingServerFixture(FakeNextcloud backend, String overrides) throws Exception {
-    this.backend = backend;
+  private SignalingServerFixture(String overrides) {
+    this.overrides = overrides;
+  }
+
+  /** @param overrides HOCON that wins over the test defaults, e.g. short timeouts */
+  static SignalingServerFixture withOverrides(String overrides) {
+    return new SignalingServerFixture(overrides);
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    backend = new FakeNextcloud(BACKEND_SECRET);
+    try {
+      startNode();
+    } catch (Exception | Error e) {
+      backend.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    cleanUp();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws Exception {
+    try {
+      binding.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } finally {
+      ActorTestKit.shutdown(system, Duration.ofSeconds(20));
+      backend.close();
+    }
+  }
+
+  private void startNode() throws Exception {
     Config config =
         ConfigFactory.parseString(overrides)
             .withFallback(ConfigFactory.parseString(baseConfig(backend)))
@@ -114,11 +164,6 @@ final class SignalingServerFixture implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  /** @param overrides HOCON that wins over the test defaults, e.g. short timeouts */
-  static SignalingServerFixture start(FakeNextcloud backend, String overrides) throws Exception {
-    return new SignalingServerFixture(backend, overrides);
   }
 
   private static String baseConfig(FakeNextcloud backend) {
@@ -225,6 +270,17 @@ final class SignalingServerFixture implements AutoCloseable {
         {"id":"%s","type":"hello","hello":{"version":"1.0","resumeid":"%s"}}""".formatted(id, resumeId);
   }
 
+  /**
+   * Waits until {@code count} sessions have their socket attached: a hello is answered just
+   * before its session attaches the socket (after any replay).
+   */
+  void awaitAttached(int count) {
+    await(
+        Duration.ofSeconds(5),
+        () -> gateway.sessions().linesBySid().stream().filter(e -> e.getValue().attached()).count() == count,
+        count + " sockets attached to their sessions");
+  }
+
   int sessionCount() {
     return gateway.sessions().sessionCount();
   }
@@ -238,7 +294,7 @@ final class SignalingServerFixture implements AutoCloseable {
    * left (detached ones expire after the resume window), checks that every POST the backend got
    * was correctly signed, and resets the backend.
    */
-  void cleanUp() {
+  private void cleanUp() {
     try {
       for (TestClient client : clients) {
         if (!client.isClosed()) {
@@ -256,15 +312,6 @@ final class SignalingServerFixture implements AutoCloseable {
     } finally {
       backend.reset();
       backend.clearRequests();
-    }
-  }
-
-  @Override
-  public void close() throws Exception {
-    try {
-      binding.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } finally {
-      ActorTestKit.shutdown(system, Duration.ofSeconds(20));
     }
   }
 
