@@ -49,7 +49,7 @@ public final class WebSocketRoute extends AllDirectives {
 
   public WebSocketRoute(ActorSystem<?> system, SignalingSettings settings, HelloHandler helloHandler, Metrics metrics) {
     this.metrics = metrics;
-    this.frameStack = new TextFrameStack(system, settings.maxFrameSize());
+    this.frameStack = new TextFrameStack(system, settings.maxFrameSize(), settings.pingInterval());
     this.system = system;
     this.settings = settings;
     this.helloHandler = helloHandler;
@@ -140,35 +140,6 @@ public final class WebSocketRoute extends AllDirectives {
     // already sent are still read until its close frame answers ours (or the close handshake
     // times out); a coupled flow would cancel the inbound side and drop them unread.
     return Flow.fromSinkAndSource(inbound, frames);
-  }
-
-  /**
-   * UTF-8 size of {@code text} (the limit is in bytes, like the reference's), computed only when
-   * the character count leaves it in doubt; capped just above {@code limit}.
-   */
-  static int utf8Length(CharSequence text, int limit) {
-    int chars = text.length();
-    if (chars > limit) {
-      return chars;
-    }
-    if ((long) chars * 3 <= limit) {
-      return chars; // even all 3-byte characters would fit: the exact size does not matter
-    }
-    int bytes = 0;
-    for (int i = 0; i < chars && bytes <= limit; i++) {
-      char c = text.charAt(i);
-      if (c < 0x80) {
-        bytes += 1;
-      } else if (c < 0x800) {
-        bytes += 2;
-      } else if (Character.isHighSurrogate(c)) {
-        bytes += 4;
-        i++;
-      } else {
-        bytes += 3;
-      }
-    }
-    return bytes;
   }
 
 }
