@@ -679,7 +679,7 @@ public final class ClientSession {
     Recipient recipient = request.recipient();
     shared.metrics().messageRouted(control ? "control" : recipient.type());
     if (control && room != null) {
-      recordModeratorMute(request.data());
+      recordModeratorMute(request.data().tree());
     }
     String json = ServerMessage.relayedJson(control, senderJson(recipient.type()), request.data());
     switch (recipient.type()) {

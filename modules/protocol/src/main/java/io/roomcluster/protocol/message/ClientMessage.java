@@ -40,8 +40,14 @@ public record ClientMessage(
         }
     }
 
-    /** As {@link #parse(byte[])}, for a text frame. */
+    /** As {@link #parse(byte[])}, for a text frame; messages and controls take a fast path. */
     public static ClientMessage parse(String frame) {
+        ClientMessage relay = RelayFrameParser.parse(frame);
+        return relay != null ? relay : parseInGeneral(frame);
+    }
+
+    /** {@link #parse(String)} without the fast path. */
+    static ClientMessage parseInGeneral(String frame) {
         try {
             return requireObject(READER.readValue(frame));
         } catch (IOException e) {

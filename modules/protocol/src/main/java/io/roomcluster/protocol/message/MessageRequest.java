@@ -7,10 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
  *
  * @param data opaque, relayed unchanged; required
  */
-public record MessageRequest(Recipient recipient, JsonNode data) {
+public record MessageRequest(Recipient recipient, RawJson data) {
+
+    public MessageRequest(Recipient recipient, JsonNode data) {
+        this(recipient, Json.isAbsent(data) ? null : RawJson.of(data));
+    }
 
     void validate() {
-        if (Json.isAbsent(data)) {
+        if (data == null) {
             throw ProtocolException.invalidFormat("message empty");
         }
         if (recipient == null) {

@@ -67,8 +67,8 @@ public record ServerMessage(
      *
      * @param senderJson {@code Json.write(sender)}, which a session can keep
      */
-    public static String relayedJson(boolean control, String senderJson, JsonNode data) {
-        String dataJson = Json.write(data);
+    public static String relayedJson(boolean control, String senderJson, RawJson data) {
+        String dataJson = data.json();
         StringBuilder out = new StringBuilder(48 + senderJson.length() + dataJson.length());
         out.append(control ? "{\"type\":\"control\",\"control\":{\"sender\":" : "{\"type\":\"message\",\"message\":{\"sender\":")
             .append(senderJson)

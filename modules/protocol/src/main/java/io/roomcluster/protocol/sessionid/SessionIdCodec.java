@@ -18,12 +18,10 @@ public final class SessionIdCodec {
     static final String PRIVATE_NAME = "private-session";
     static final String PUBLIC_NAME = "public-session";
 
-    private static final int CACHE_STRIPES = 16;
-    private static final int CACHE_ENTRIES_PER_STRIPE = 8192;
+    private static final int CACHE_SLOTS = 1 << 17;
 
     private final SecureCookie cookie;
-    private final StripedLruCache<String, SessionIdData> publicIds =
-            new StripedLruCache<>(CACHE_STRIPES, CACHE_ENTRIES_PER_STRIPE);
+    private final IdCache<SessionIdData> publicIds = new IdCache<>(CACHE_SLOTS);
 
     /**
      * @param hashKey  {@code [sessions] hashkey}

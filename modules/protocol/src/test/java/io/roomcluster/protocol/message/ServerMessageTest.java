@@ -151,7 +151,11 @@ class ServerMessageTest {
 
             assertEquals("{\"type\":\"message\",\"message\":{\"sender\":{\"type\":\"" + type + "\",\"sessionid\":\"<A.sessionid>\","
                             + "\"userid\":\"user-a\"},\"data\":{\"hello\":\"to " + type + "\",\"n\":[1,2.50,1E+400,0,null,{}]}}}",
-                    ServerMessage.message(new RelayedMessage(sender, in.message().data())).toJson());
+                    ServerMessage.message(new RelayedMessage(sender, in.message().data().tree())).toJson());
+            // The relay path passes the client's text on: every digit as sent, like the reference's json.RawMessage.
+            assertEquals("{\"type\":\"message\",\"message\":{\"sender\":{\"type\":\"" + type + "\",\"sessionid\":\"<A.sessionid>\","
+                            + "\"userid\":\"user-a\"},\"data\":{\"hello\":\"to " + type + "\",\"n\":[1,2.50,1e400,-0,null,{}]}}}",
+                    ServerMessage.relayedJson(false, Json.write(sender), in.message().data()));
         }
     }
 
@@ -164,13 +168,13 @@ class ServerMessageTest {
                 JsonNode tree = json(data);
                 String senderJson = Json.write(sender);
                 assertEquals(ServerMessage.message(new RelayedMessage(sender, tree)).toJson(),
-                        ServerMessage.relayedJson(false, senderJson, tree));
+                        ServerMessage.relayedJson(false, senderJson, RawJson.of(tree)));
                 assertEquals(ServerMessage.control(new RelayedMessage(sender, tree)).toJson(),
-                        ServerMessage.relayedJson(true, senderJson, tree));
+                        ServerMessage.relayedJson(true, senderJson, RawJson.of(tree)));
             }
         }
         assertEquals(MESSAGE_B_TO_A, ServerMessage.relayedJson(false,
-                Json.write(new Sender("session", B_SESSIONID, "sample-user")), json("{\"now\":\"2026-11-21T04:53:35.850587069Z\"}")));
+                Json.write(new Sender("session", B_SESSIONID, "sample-user")), RawJson.of(json("{\"now\":\"2026-11-21T04:53:35.850587069Z\"}"))));
     }
 
     @Test
