@@ -32,6 +32,7 @@ class WebSocketFramesTest {
       SignalingServerFixture.withOverrides(
           """
           roomcluster.clients.ping-interval = 1s
+          roomcluster.clients.pong-wait = 3s
           roomcluster.clients.hello-timeout = 30s
           roomcluster.clients.max-frame-size = 4k
           """);
@@ -107,6 +108,28 @@ class WebSocketFramesTest {
       assertTrue(waitedMillis >= 500, "pinged after the idle time (1 s), not before: " + waitedMillis + " ms");
       socket.send(PONG, true, ping.payload());
       socket.next(PING); // pings go on while the client sends nothing else; no text frame came between
+    }
+  }
+
+  @Test
+  void aClientAnsweringPingsStaysAndOneSilentPastThePongWaitIsCutOff() throws IOException {
+    try (RawSocket answering = RawSocket.open(server)) {
+      answering.expectText("welcome");
+      long until = System.nanoTime() + 6_000_000_000L; // twice the pong wait, nothing but pongs sent
+      int pings = 0;
+      while (System.nanoTime() < until) {
+        Frame ping = answering.next(PING);
+        answering.send(PONG, true, ping.payload());
+        pings++;
+      }
+      assertTrue(pings >= 4, "pinged every second, " + pings + " pings");
+    }
+    try (RawSocket silent = RawSocket.open(server)) {
+      silent.expectText("welcome");
+      long start = System.nanoTime();
+      assertTrue(silent.closedWithin(8_000), "a client that answers no ping is cut off");
+      long afterMillis = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(afterMillis >= 2_500, "not before the pong wait (3 s): " + afterMillis + " ms");
     }
   }
 

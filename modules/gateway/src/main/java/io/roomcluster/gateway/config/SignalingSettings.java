@@ -20,6 +20,7 @@ public record SignalingSettings(
     Duration helloTimeout,
     Duration roomJoinTimeout,
     Duration pingInterval,
+    Duration pongWait,
     int maxFrameSize,
     int outboundBuffer,
     int outboundHighWater,
@@ -52,6 +53,12 @@ public record SignalingSettings(
         errors.add("the placeholder '" + secret + "' from the sample config must be replaced by a random value");
       }
     }
+    Duration pingInterval = c.getDuration("clients.ping-interval");
+    Duration pongWait = c.getDuration("clients.pong-wait");
+    if (!pongWait.isZero() && (pingInterval.isZero() || pongWait.compareTo(pingInterval) <= 0)) {
+      errors.add("roomcluster.clients.pong-wait (" + pongWait + ") must be longer than clients.ping-interval ("
+          + pingInterval + "): a quiet client would be cut off before it was pinged");
+    }
     BackendSettings backend = BackendSettings.fromConfig(c.getConfig("backend"), errors);
     if (!errors.isEmpty()) {
       throw new IllegalArgumentException("invalid configuration:\n  - " + String.join("\n  - ", errors));
@@ -64,7 +71,8 @@ public record SignalingSettings(
         c.getString("clients.internal-secret").getBytes(StandardCharsets.UTF_8),
         c.getDuration("clients.hello-timeout"),
         c.getDuration("clients.room-join-timeout"),
-        c.getDuration("clients.ping-interval"),
+        pingInterval,
+        pongWait,
         Math.toIntExact(c.getBytes("clients.max-frame-size")),
         c.getInt("clients.outbound-buffer"),
         c.getInt("clients.outbound-high-water"),

@@ -53,6 +53,7 @@ import scala.concurrent.duration.FiniteDuration;
  *       stage counts idle ticks of the timer it already runs instead, and pings a client that
  *       sent nothing for {@code roomcluster.clients.ping-interval}.
  * </ul>
+ * And one thing pekko-http's stack does not do: a read deadline ({@code clients.pong-wait}).
  *
  * <p>It uses pekko-http internals ({@code impl.engine.ws}), pinned by the build to pekko-http
  * 1.3.0; every behaviour is covered by the gateway's end-to-end WebSocket tests.
@@ -73,15 +74,16 @@ final class TextFrameStack {
   private final BidiFlow stack;
 
   /**
-   * The stack of one route; {@code maxMessageBytes} limits a client's text message, and a client
-   * that sent nothing for {@code pingInterval} is pinged (never if zero).
+   * The stack of one route; {@code maxMessageBytes} limits a client's text message, a client that
+   * sent nothing for {@code pingInterval} is pinged, and one that sent no frame at all (pongs
+   * included) for {@code pongWait} is cut off (either never if zero).
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  TextFrameStack(ActorSystem<?> system, int maxMessageBytes, Duration pingInterval) {
+  TextFrameStack(ActorSystem<?> system, int maxMessageBytes, Duration pingInterval, Duration pongWait) {
     BidiFlow lower =
         WebSocket$.MODULE$
             .masking(true, (scala.Function0<Random>) Random::new)
-            .atop((Graph) org.apache.pekko.stream.javadsl.BidiFlow.fromFlows(Flow.fromGraph(new TextAsBytes()), Flow.create()))
+            .atop((Graph) org.apache.pekko.stream.javadsl.BidiFlow.fromFlows(Flow.fromGraph(new TextAsBytes(pongWait)), Flow.create()))
             .atop((Graph) WebSocket$.MODULE$.frameHandling(true, CLOSE_TIMEOUT, system.classicSystem().log()));
     this.stack = lower.atop(new TextMessages(maxMessageBytes, pingInterval));
   }
@@ -97,11 +99,29 @@ final class TextFrameStack {
    * as a binary one, so that the handler hands over its bytes undecoded (its validation of frame
    * order, control frames and the close handshake stay). A client's binary message is dropped
    * here, frames and continuations: ignored, as the reference ignores binary messages.
+   *
+   * <p>Every frame passes here, pongs included (the frame handler drops those), so this is where
+   * the read deadline is kept: a client silent for {@code pongWait} fails the stream with {@link
+   * ReadDeadlineExceeded} and the connection closes, as the reference's read deadline closes it.
    */
   static final class TextAsBytes extends GraphStage<FlowShape<Object, Object>> {
     private final Inlet<Object> in = Inlet.create("TextAsBytes.in");
     private final Outlet<Object> out = Outlet.create("TextAsBytes.out");
     private final FlowShape<Object, Object> shape = FlowShape.of(in, out);
+    private final Duration tick;
+    private final int silentTicksAllowed;
+
+    TextAsBytes(Duration pongWait) {
+      if (pongWait.isZero()) {
+        this.tick = null;
+        this.silentTicksAllowed = Integer.MAX_VALUE;
+      } else {
+        Duration quarter = pongWait.dividedBy(4);
+        Duration capped = quarter.compareTo(Duration.ofSeconds(3)) > 0 ? Duration.ofSeconds(3) : quarter;
+        this.tick = capped.compareTo(MIN_TICK) < 0 ? MIN_TICK : capped;
+        this.silentTicksAllowed = (int) Math.max(1, (pongWait.toMillis() + tick.toMillis() - 1) / tick.toMillis());
+      }
+    }
 
     @Override
     public FlowShape<Object, Object> shape() {
@@ -110,17 +130,20 @@ final class TextFrameStack {
 
     @Override
     public GraphStageLogic createLogic(Attributes inheritedAttributes) {
-      return new GraphStageLogic(shape) {
+      return new TimerGraphStageLogic(shape) {
         /** Inside a binary message (until a frame with FIN ends it). */
         private boolean inBinaryMessage;
         /** The data still to come of the current frame belongs to a dropped frame. */
         private boolean droppingFrameData;
+        private boolean heardSinceTick;
+        private int silentTicks;
 
         {
           setHandler(in, new AbstractInHandler() {
             @Override
             public void onPush() {
               Object event = grab(in);
+              heardSinceTick = true;
               if (event instanceof FrameStart start) {
                 onFrameStart(start);
               } else if (event instanceof FrameData && droppingFrameData) {
@@ -136,6 +159,23 @@ final class TextFrameStack {
               pull(in);
             }
           });
+        }
+
+        @Override
+        public void preStart() {
+          if (tick != null) {
+            scheduleWithFixedDelay("read-deadline", tick, tick);
+          }
+        }
+
+        @Override
+        public void onTimer(Object key) {
+          if (heardSinceTick) {
+            heardSinceTick = false;
+            silentTicks = 0;
+          } else if (++silentTicks >= silentTicksAllowed) {
+            failStage(new ReadDeadlineExceeded(tick.multipliedBy(silentTicks)));
+          }
         }
 
         private void onFrameStart(FrameStart start) {
@@ -157,6 +197,13 @@ final class TextFrameStack {
           }
         }
       };
+    }
+  }
+
+  /** Thrown into the stream when a client sent nothing for too long; the connection closes. */
+  static final class ReadDeadlineExceeded extends RuntimeException {
+    ReadDeadlineExceeded(Duration silence) {
+      super("no frame from the client for " + silence.toMillis() + " ms");
     }
   }
 

@@ -49,7 +49,7 @@ public final class WebSocketRoute extends AllDirectives {
 
   public WebSocketRoute(ActorSystem<?> system, SignalingSettings settings, HelloHandler helloHandler, Metrics metrics) {
     this.metrics = metrics;
-    this.frameStack = new TextFrameStack(system, settings.maxFrameSize(), settings.pingInterval());
+    this.frameStack = new TextFrameStack(system, settings.maxFrameSize(), settings.pingInterval(), settings.pongWait());
     this.system = system;
     this.settings = settings;
     this.helloHandler = helloHandler;
