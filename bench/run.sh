@@ -15,6 +15,8 @@
 #   --duration S          measured seconds per bench run               [20]
 #   --warmup S            unmeasured warm-up seconds per bench run     [10]
 #   --debian-duration S   measured seconds of the Debian client runs   [30]
+#   --debian-warmup S     before each measured Debian client run, the same client for S unmeasured
+#                         seconds against the same server process (JIT warm-up; 0 = none)   [20]
 #   --wait-quiet S        before each run wait up to S seconds for the machine to be quiet [120]
 #   --quiet-pct P         "quiet" = at most P % of all CPUs busy (over 3 s)               [25]
 #   --out FILE            report                                        [<repo>/BENCHMARKS.md]
@@ -38,6 +40,7 @@ REPS=2
 DURATION=20
 WARMUP=10
 DEB_DURATION=30
+DEB_WARMUP=20
 WAIT_QUIET=120
 QUIET_PCT=25
 OUT=$REPO/BENCHMARKS.md
@@ -53,6 +56,7 @@ while [ $# -gt 0 ]; do
     --duration) DURATION=$2; shift 2;;
     --warmup) WARMUP=$2; shift 2;;
     --debian-duration) DEB_DURATION=$2; shift 2;;
+    --debian-warmup) DEB_WARMUP=$2; shift 2;;
     --wait-quiet) WAIT_QUIET=$2; shift 2;;
     --quiet-pct) QUIET_PCT=$2; shift 2;;
     --out) OUT=$2; shift 2;;
@@ -66,7 +70,7 @@ while [ $# -gt 0 ]; do
 done
 if [ "$QUICK" = 1 ]; then
   [ "$PLAN" = "$DEFAULT_PLAN" ] && PLAN="debian-20 session-20 room10-20 storm-50 opens-50 backend-20 idle-200"
-  REPS=1; DURATION=4; WARMUP=2; DEB_DURATION=10; WAIT_QUIET=0
+  REPS=1; DURATION=4; WARMUP=2; DEB_DURATION=10; DEB_WARMUP=5; WAIT_QUIET=0
   [ "$OUT" = "$REPO/BENCHMARKS.md" ] && OUT=$WORK/BENCHMARKS.md
 fi
 
@@ -209,6 +213,7 @@ else
   free -m | sed 's/^/memory:  /' | head -2
 } > "$RES/meta/machine.txt"
 date -u '+%Y-%m-%d %H:%M UTC' > "$RES/meta/date"
+echo "$DEB_WARMUP" > "$RES/meta/debian-warmup.txt"
 {
   echo "java:        $(java -version 2>&1 | head -1)"
   echo "reference:   $(dpkg-query -W -f='${Package} ${Version}' nextcloud-spreed-signaling 2>/dev/null) ($($REF_BIN -version 2>&1 | head -1))"
@@ -352,6 +357,17 @@ run_debian() { # $1 = case (debian-N), $2 = server, $3 = rep
   wait_quiet "$c $s #$r"
   local load1=$LOAD1_BEFORE
   start_server "$s" "$WORK/logs/$c-$s-$r.server.log" || { note "$c: $s #$r did not start"; stop_server; return 0; }
+  if [ "$DEB_WARMUP" -gt 0 ]; then
+    # Unmeasured: a JVM compiles its hot code during the first half minute of load (C2 took 17 %
+    # of roomcluster's CPU in a cold measured window). Both servers get the same warm-up.
+    local warm=("$ANCHOR" -a "$ADDR" -n "$n" -t "$DEB_WARMUP" --netns "$NETNS" --workdir "$w-warmup"
+      --setup-timeout 120 --no-install -s none --server-pid "$SPID")
+    logcmd "SECRET=$SECRET HASHKEY=$HASHKEY BLOCKKEY=$BLOCKKEY INTERNALSECRET=$INTERNALSECRET timeout -s INT -k 20 $((DEB_WARMUP + 240)) ${warm[*]}   # warm-up, not measured"
+    echo "bench: $c warm-up (${DEB_WARMUP} s, not measured) against $s (#$r)"
+    SECRET=$SECRET HASHKEY=$HASHKEY BLOCKKEY=$BLOCKKEY INTERNALSECRET=$INTERNALSECRET \
+      timeout -s INT -k 20 $((DEB_WARMUP + 240)) "${warm[@]}" > "$WORK/logs/$c-$s-$r.warmup.log" 2>&1 \
+      || note "$c: the warm-up against $s #$r exited with $? (see logs/$c-$s-$r.warmup.log)"
+  fi
   local cmd=("$ANCHOR" -a "$ADDR" -n "$n" -t "$DEB_DURATION" --probe --netns "$NETNS" --workdir "$w"
     --setup-timeout 120 --no-install -s none --server-pid "$SPID")
   logcmd "SECRET=$SECRET HASHKEY=$HASHKEY BLOCKKEY=$BLOCKKEY INTERNALSECRET=$INTERNALSECRET timeout -s INT -k 20 $((DEB_DURATION + 240)) ${cmd[*]}"

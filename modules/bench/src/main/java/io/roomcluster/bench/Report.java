@@ -158,7 +158,15 @@ final class Report {
         + "the client opens N sessions, then every client sends a ~400-byte 1:1 message to a random other "
         + "client every ~1 ms without flow control; `delivered msg/s` is what the clients received "
         + "(from its cumulative `Stats:` totals), `probe p50/p99` the one-way latency of a 20 msg/s probe "
-        + "session pair running alongside (`--probe`), measured after all hellos were answered.\n\n");
+        + "session pair running alongside (`--probe`), measured after all hellos were answered.");
+    String warmUp = meta("debian-warmup.txt");
+    if (!warmUp.isEmpty() && !warmUp.equals("0")) {
+      md.append(" Each measured run follows an unmeasured " + warmUp + " s run of the same client against the same "
+          + "server process, for both servers alike: a JVM compiles its hot code in the first half minute of load "
+          + "(in a cold 30 s window the C2 compiler took 17 % of roomcluster's CPU); `server RSS MB idle` is "
+          + "therefore measured after that warm-up.");
+    }
+    md.append("\n\n");
     if (debianCases.isEmpty()) {
       md.append("_Not run._ ").append(noteFor("debian")).append("\n\n");
     }
