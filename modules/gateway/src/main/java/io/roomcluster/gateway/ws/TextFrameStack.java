@@ -62,6 +62,8 @@ final class TextFrameStack {
 
   private static final FiniteDuration CLOSE_TIMEOUT = FiniteDuration.create(3, TimeUnit.SECONDS);
   private static final Duration MIN_TICK = Duration.ofMillis(100);
+  /** Also the close handshake's tick: its time-out is checked on each. */
+  private static final Duration MAX_TICK = Duration.ofMillis(CLOSE_TIMEOUT.toMillis());
   private static final Object PING =
       new FrameHandler.DirectAnswer(
           FrameEvent$.MODULE$.fullFrame(Protocol$Opcode$Ping$.MODULE$, Option.empty(), ByteString.emptyByteString(), true, false, false, false));
@@ -88,6 +90,20 @@ final class TextFrameStack {
     this.stack = lower.atop(new TextMessages(maxMessageBytes, pingInterval));
   }
 
+  /** The period of a timer that watches {@code period}: a part of it, within MIN_TICK..MAX_TICK. */
+  private static Duration tickWithin(Duration period, int parts) {
+    Duration tick = period.dividedBy(parts);
+    if (tick.compareTo(MAX_TICK) > 0) {
+      return MAX_TICK;
+    }
+    return tick.compareTo(MIN_TICK) < 0 ? MIN_TICK : tick;
+  }
+
+  /** How many ticks make at least {@code period}. */
+  private static int ticksIn(Duration period, Duration tick) {
+    return (int) Math.max(1, (period.toMillis() + tick.toMillis() - 1) / tick.toMillis());
+  }
+
   /** A frame-level handler for {@code UpgradeToWebSocketLowLevel.handleFrames}: the stack joined with one socket's messages. */
   @SuppressWarnings({"unchecked", "rawtypes"})
   Graph serverFrames(Flow<String, String, NotUsed> messages) {
@@ -112,15 +128,8 @@ final class TextFrameStack {
     private final int silentTicksAllowed;
 
     TextAsBytes(Duration pongWait) {
-      if (pongWait.isZero()) {
-        this.tick = null;
-        this.silentTicksAllowed = Integer.MAX_VALUE;
-      } else {
-        Duration quarter = pongWait.dividedBy(4);
-        Duration capped = quarter.compareTo(Duration.ofSeconds(3)) > 0 ? Duration.ofSeconds(3) : quarter;
-        this.tick = capped.compareTo(MIN_TICK) < 0 ? MIN_TICK : capped;
-        this.silentTicksAllowed = (int) Math.max(1, (pongWait.toMillis() + tick.toMillis() - 1) / tick.toMillis());
-      }
+      this.tick = pongWait.isZero() ? null : tickWithin(pongWait, 4);
+      this.silentTicksAllowed = pongWait.isZero() ? Integer.MAX_VALUE : ticksIn(pongWait, tick);
     }
 
     @Override
@@ -233,16 +242,8 @@ final class TextFrameStack {
 
     TextMessages(int maxBytes, Duration pingInterval) {
       this.maxBytes = maxBytes;
-      Duration closeTick = Duration.ofMillis(CLOSE_TIMEOUT.toMillis());
-      if (pingInterval.isZero()) {
-        this.tick = closeTick;
-        this.idleTicksBeforePing = Integer.MAX_VALUE;
-      } else {
-        Duration pingTick = pingInterval.dividedBy(3);
-        Duration shorter = pingTick.compareTo(closeTick) < 0 ? pingTick : closeTick;
-        this.tick = shorter.compareTo(MIN_TICK) < 0 ? MIN_TICK : shorter;
-        this.idleTicksBeforePing = (int) Math.max(1, (pingInterval.toMillis() + tick.toMillis() - 1) / tick.toMillis());
-      }
+      this.tick = pingInterval.isZero() ? MAX_TICK : tickWithin(pingInterval, 3);
+      this.idleTicksBeforePing = pingInterval.isZero() ? Integer.MAX_VALUE : ticksIn(pingInterval, tick);
     }
 
     @Override

@@ -141,5 +141,4 @@ public final class WebSocketRoute extends AllDirectives {
     // times out); a coupled flow would cancel the inbound side and drop them unread.
     return Flow.fromSinkAndSource(inbound, frames);
   }
-
 }

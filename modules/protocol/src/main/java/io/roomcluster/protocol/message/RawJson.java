@@ -23,7 +23,8 @@ import java.io.UncheckedIOException;
 public final class RawJson {
 
     private final String json;
-    private JsonNode tree;
+    /** Built on first use; volatile so that a tree read on one thread is whole on another. */
+    private volatile JsonNode tree;
 
     private RawJson(String json, JsonNode tree) {
         this.json = json;
