@@ -15,8 +15,9 @@
 #   --duration S          measured seconds per bench run               [20]
 #   --warmup S            unmeasured warm-up seconds per bench run     [10]
 #   --debian-duration S   measured seconds of the Debian client runs   [30]
-#   --debian-warmup S     before each measured Debian client run, the same client for S unmeasured
-#                         seconds against the same server process (JIT warm-up; 0 = none)   [20]
+#   --debian-warmup S     before each measured Debian client run, the same client (at most 100
+#                         clients) for S unmeasured seconds against the same server process (JIT
+#                         warm-up; 0 = none)   [20]
 #   --wait-quiet S        before each run wait up to S seconds for the machine to be quiet [120]
 #   --quiet-pct P         "quiet" = at most P % of all CPUs busy (over 3 s)               [25]
 #   --out FILE            report                                        [<repo>/BENCHMARKS.md]
@@ -360,7 +361,10 @@ run_debian() { # $1 = case (debian-N), $2 = server, $3 = rep
   if [ "$DEB_WARMUP" -gt 0 ]; then
     # Unmeasured: a JVM compiles its hot code during the first half minute of load (C2 took 17 %
     # of roomcluster's CPU in a cold measured window). Both servers get the same warm-up.
-    local warm=("$ANCHOR" -a "$ADDR" -n "$n" -t "$DEB_WARMUP" --netns "$NETNS" --workdir "$w-warmup"
+    # At most 100 clients: enough to make the code hot, and few sessions left behind in their
+    # resume window (a warm-up of 1000 flooding clients left 1000 detached sessions, each
+    # keeping the frames queued for it, in the heap of the measured run).
+    local warm=("$ANCHOR" -a "$ADDR" -n "$(( n < 100 ? n : 100 ))" -t "$DEB_WARMUP" --netns "$NETNS" --workdir "$w-warmup"
       --setup-timeout 120 --no-install -s none --server-pid "$SPID")
     logcmd "SECRET=$SECRET HASHKEY=$HASHKEY BLOCKKEY=$BLOCKKEY INTERNALSECRET=$INTERNALSECRET timeout -s INT -k 20 $((DEB_WARMUP + 240)) ${warm[*]}   # warm-up, not measured"
     echo "bench: $c warm-up (${DEB_WARMUP} s, not measured) against $s (#$r)"

@@ -161,8 +161,8 @@ final class Report {
         + "session pair running alongside (`--probe`), measured after all hellos were answered.");
     String warmUp = meta("debian-warmup.txt");
     if (!warmUp.isEmpty() && !warmUp.equals("0")) {
-      md.append(" Each measured run follows an unmeasured " + warmUp + " s run of the same client against the same "
-          + "server process, for both servers alike: a JVM compiles its hot code in the first half minute of load "
+      md.append(" Each measured run follows an unmeasured " + warmUp + " s run of the same client (at most 100 clients) "
+          + "against the same server process, for both servers alike: a JVM compiles its hot code in the first half minute of load "
           + "(in a cold 30 s window the C2 compiler took 17 % of roomcluster's CPU); `server RSS MB idle` is "
           + "therefore measured after that warm-up.");
     }
