@@ -348,6 +348,16 @@ run_bench() { # $1 = case, $2 = server, $3 = rep
   stop_server
 }
 
+anchor_run() { # $1 = clients, $2 = seconds, $3 = workdir, $4 = log, $5 = note for the command list; then more anchor-run.sh options
+  local n=$1 t=$2 dir=$3 log=$4 comment=$5
+  shift 5
+  local cmd=("$ANCHOR" -a "$ADDR" -n "$n" -t "$t" "$@" --netns "$NETNS" --workdir "$dir"
+    --setup-timeout 120 --no-install -s none --server-pid "$SPID")
+  logcmd "SECRET=$SECRET HASHKEY=$HASHKEY BLOCKKEY=$BLOCKKEY INTERNALSECRET=$INTERNALSECRET timeout -s INT -k 20 $((t + 240)) ${cmd[*]}$comment"
+  SECRET=$SECRET HASHKEY=$HASHKEY BLOCKKEY=$BLOCKKEY INTERNALSECRET=$INTERNALSECRET \
+    timeout -s INT -k 20 $((t + 240)) "${cmd[@]}" > "$log" 2>&1
+}
+
 run_debian() { # $1 = case (debian-N), $2 = server, $3 = rep
   # The server is started here (same INI, same start as the bench runs, up to 60 s to listen)
   # and handed to anchor-run.sh with "-s none --server-pid": it samples it and runs the client
@@ -364,20 +374,12 @@ run_debian() { # $1 = case (debian-N), $2 = server, $3 = rep
     # At most 100 clients: enough to make the code hot, and few sessions left behind in their
     # resume window (a warm-up of 1000 flooding clients left 1000 detached sessions, each
     # keeping the frames queued for it, in the heap of the measured run).
-    local warm=("$ANCHOR" -a "$ADDR" -n "$(( n < 100 ? n : 100 ))" -t "$DEB_WARMUP" --netns "$NETNS" --workdir "$w-warmup"
-      --setup-timeout 120 --no-install -s none --server-pid "$SPID")
-    logcmd "SECRET=$SECRET HASHKEY=$HASHKEY BLOCKKEY=$BLOCKKEY INTERNALSECRET=$INTERNALSECRET timeout -s INT -k 20 $((DEB_WARMUP + 240)) ${warm[*]}   # warm-up, not measured"
     echo "bench: $c warm-up (${DEB_WARMUP} s, not measured) against $s (#$r)"
-    SECRET=$SECRET HASHKEY=$HASHKEY BLOCKKEY=$BLOCKKEY INTERNALSECRET=$INTERNALSECRET \
-      timeout -s INT -k 20 $((DEB_WARMUP + 240)) "${warm[@]}" > "$WORK/logs/$c-$s-$r.warmup.log" 2>&1 \
+    anchor_run "$(( n < 100 ? n : 100 ))" "$DEB_WARMUP" "$w-warmup" "$WORK/logs/$c-$s-$r.warmup.log" "   # warm-up, not measured" \
       || note "$c: the warm-up against $s #$r exited with $? (see logs/$c-$s-$r.warmup.log)"
   fi
-  local cmd=("$ANCHOR" -a "$ADDR" -n "$n" -t "$DEB_DURATION" --probe --netns "$NETNS" --workdir "$w"
-    --setup-timeout 120 --no-install -s none --server-pid "$SPID")
-  logcmd "SECRET=$SECRET HASHKEY=$HASHKEY BLOCKKEY=$BLOCKKEY INTERNALSECRET=$INTERNALSECRET timeout -s INT -k 20 $((DEB_DURATION + 240)) ${cmd[*]}"
   echo "bench: $c (reference's client) against $s (#$r)"
-  SECRET=$SECRET HASHKEY=$HASHKEY BLOCKKEY=$BLOCKKEY INTERNALSECRET=$INTERNALSECRET \
-    timeout -s INT -k 20 $((DEB_DURATION + 240)) "${cmd[@]}" > "$WORK/logs/$c-$s-$r.anchor.log" 2>&1 \
+  anchor_run "$n" "$DEB_DURATION" "$w" "$WORK/logs/$c-$s-$r.anchor.log" "" --probe \
     || note "$c: anchor-run.sh against $s #$r exited with $? (see logs/$c-$s-$r.anchor.log)"
   sed -n '/^| clients/,/registered sessions/p' "$WORK/logs/$c-$s-$r.anchor.log" | sed 's/^/    /' | head -8
   stop_server
