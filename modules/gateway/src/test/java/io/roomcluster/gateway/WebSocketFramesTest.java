@@ -122,7 +122,7 @@ class WebSocketFramesTest {
         answering.send(PONG, true, ping.payload());
         pings++;
       }
-      assertTrue(pings >= 4, "pinged every second, " + pings + " pings");
+      assertTrue(pings >= 2, "pinged again and again while it answered, " + pings + " pings");
     }
     try (RawSocket silent = RawSocket.open(server)) {
       silent.expectText("welcome");

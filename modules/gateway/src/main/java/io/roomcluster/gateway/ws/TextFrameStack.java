@@ -120,7 +120,7 @@ final class TextFrameStack {
    * the read deadline is kept: a client silent for {@code pongWait} fails the stream with {@link
    * ReadDeadlineExceeded} and the connection closes, as the reference's read deadline closes it.
    */
-  static final class TextAsBytes extends GraphStage<FlowShape<Object, Object>> {
+  private static final class TextAsBytes extends GraphStage<FlowShape<Object, Object>> {
     private final Inlet<Object> in = Inlet.create("TextAsBytes.in");
     private final Outlet<Object> out = Outlet.create("TextAsBytes.out");
     private final FlowShape<Object, Object> shape = FlowShape.of(in, out);
