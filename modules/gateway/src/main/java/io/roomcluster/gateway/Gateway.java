@@ -55,7 +55,7 @@ public final class Gateway {
     BackendRegistry backends = new BackendRegistry(settings.backend());
     NextcloudClient nextcloud = new NextcloudClient(system, settings.backend(), metrics);
     ClusterDelivery delivery =
-        new ClusterDelivery(system, registry, NodeIds.of(Cluster.get(system).selfMember().uniqueAddress()));
+        new ClusterDelivery(system, registry, metrics, NodeIds.of(Cluster.get(system).selfMember().uniqueAddress()));
     NodeState.get(system).routingCheck(delivery::knowsEveryUpMember);
     delivery.start(system.systemActorOf(NodeDelivery.create(registry, delivery), "node-delivery", Props.empty()));
     SessionContext sessionContext =

@@ -303,7 +303,9 @@ class ClusterIT {
     }
     assertEquals(java.util.stream.IntStream.rangeClosed(1, sent.get()).boxed().toList(), received.stream().sorted().toList(),
         stall + "every room message sent during the hand-off exactly once; missing " + missing(received, sent.get()) + " of " + sent.get()
-            + "; the sender's node: " + cluster.metricLines(0, "roomcluster_room_relay"));
+            + "; the sender's node: " + cluster.metricLines(0, "roomcluster_room_relay")
+            + "; room frames dropped for unlisted nodes, node 0: " + cluster.metricLines(0, "roomcluster_room_deliveries")
+            + ", node 1: " + cluster.metricLines(1, "roomcluster_room_deliveries"));
     bob.client().expectNothing(QUIET);
 
     long activation = System.nanoTime();

@@ -1,5 +1,6 @@
 package io.roomcluster.gateway.cluster;
 
+import io.roomcluster.gateway.metrics.Metrics;
 import io.roomcluster.gateway.session.ClientSession;
 import io.roomcluster.gateway.session.SessionLine;
 import io.roomcluster.gateway.session.SessionRegistry;
@@ -36,6 +37,7 @@ public final class ClusterDelivery {
 
   private final ActorSystem<?> system;
   private final SessionRegistry registry;
+  private final Metrics metrics;
   /** This node incarnation as participants record it ({@link NodeIds}). */
   private final String selfNodeId;
   private final String selfAddress;
@@ -44,9 +46,10 @@ public final class ClusterDelivery {
   private volatile Map<String, ActorRef<NodeDelivery.Command>> nodesByAddress = Map.of();
   private volatile List<ActorRef<NodeDelivery.Command>> remoteNodes = List.of();
 
-  public ClusterDelivery(ActorSystem<?> system, SessionRegistry registry, String selfNodeId) {
+  public ClusterDelivery(ActorSystem<?> system, SessionRegistry registry, Metrics metrics, String selfNodeId) {
     this.system = system;
     this.registry = registry;
+    this.metrics = metrics;
     this.selfNodeId = selfNodeId;
     this.selfAddress = NodeIds.addressOf(selfNodeId);
   }
@@ -155,6 +158,8 @@ public final class ClusterDelivery {
                 ActorRef<NodeDelivery.Command> target = nodesByAddress.get(NodeIds.addressOf(node));
                 if (target != null) {
                   target.tell(new NodeDelivery.ToSessions(ids, json));
+                } else {
+                  metrics.roomDeliveriesToUnknownNode(ids.size());
                 }
               }
             });
@@ -168,6 +173,8 @@ public final class ClusterDelivery {
                   node.equals(selfNodeId) ? self : nodesByAddress.get(NodeIds.addressOf(node));
               if (target != null) {
                 target.tell(new NodeDelivery.RoomGone(roomId, ids, json));
+              } else {
+                metrics.roomDeliveriesToUnknownNode(ids.size());
               }
             });
   }

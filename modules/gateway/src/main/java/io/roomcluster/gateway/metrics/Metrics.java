@@ -122,6 +122,7 @@ public final class Metrics {
   private final Counter slowClientDisconnects;
   private final Counter roomRelaysRetried;
   private final Counter roomRelaysGivenUp;
+  private final Counter roomDeliveriesToUnknownNodes;
   /** [type][0 = ok, 1 = error] */
   private final Counter[][] backendRequests = new Counter[BackendRequestType.values().length][2];
   private final Histogram[] backendDurations = new Histogram[BackendRequestType.values().length];
@@ -173,6 +174,8 @@ public final class Metrics {
         "Room and call messages sent to their room again for want of an acknowledgement (rooms moving).");
     roomRelaysGivenUp = registry.counter("roomcluster_room_relays_unacknowledged_total",
         "Room and call messages never acknowledged by their room after every retry.");
+    roomDeliveriesToUnknownNodes = registry.counter("roomcluster_room_deliveries_to_unknown_node_total",
+        "Room frames (events, relayed messages) dropped, per member, because the member's node is not in this node's listing of delivery actors (a node that left, or one not listed yet).");
 
     for (BackendRequestType type : BackendRequestType.values()) {
       String[] outcomes = {"ok", "error"};
@@ -244,6 +247,10 @@ public final class Metrics {
 
   public void roomRelayGivenUp() {
     roomRelaysGivenUp.inc();
+  }
+
+  public void roomDeliveriesToUnknownNode(int members) {
+    roomDeliveriesToUnknownNodes.inc(members);
   }
 
   /**

@@ -25,6 +25,7 @@ class MetricsTest {
         "roomcluster_messages_total counter",
         "roomcluster_websocket_frames_total counter",
         "roomcluster_websocket_slow_client_disconnects_total counter",
+        "roomcluster_room_deliveries_to_unknown_node_total counter",
         "roomcluster_backend_requests_total counter",
         "roomcluster_backend_request_duration_seconds histogram",
         "roomcluster_backend_api_requests_total counter",
