@@ -186,14 +186,16 @@ public final class RoomEntity
    * the message) and relays a repeated {@code seq} of the same sender only once: the sender
    * retries what was not acknowledged, because the region that hands a shard off drops what it
    * buffered for the shard meanwhile ("Dropping [n] buffered messages to shard [s] during hand off
-   * to avoid re-ordering": every node stop of a rolling restart). Without it, no reply.
+   * to avoid re-ordering": every node stop of a rolling restart). {@code settledBelow} is the
+   * sender's lowest number not yet acknowledged or given up ({@link RecentRelays}). Without
+   * {@code ackTo}, no reply.
    */
   public record RelayToRoom(String senderSessionId, boolean callOnly, String payload, long seq,
-      ActorRef<RelayAck> ackTo) implements Command {
+      long settledBelow, ActorRef<RelayAck> ackTo) implements Command {
 
     /** Unacknowledged: lost if the room is moving right now. */
     public static RelayToRoom unacknowledged(String senderSessionId, boolean callOnly, String payload) {
-      return new RelayToRoom(senderSessionId, callOnly, payload, 0, null);
+      return new RelayToRoom(senderSessionId, callOnly, payload, 0, 0, null);
     }
   }
 
@@ -642,7 +644,7 @@ public final class RoomEntity
     }
     if (cmd.ackTo() != null) {
       recentRelays.prune(room.participants().size(), room.participants()::containsKey);
-      if (!recentRelays.firstSight(sender.sessionId(), cmd.ackTo(), cmd.seq())) {
+      if (!recentRelays.firstSight(sender.sessionId(), cmd.ackTo(), cmd.seq(), cmd.settledBelow())) {
         return acknowledgeOnly(cmd); // a retry of a relay this room made: its ack was late
       }
     }

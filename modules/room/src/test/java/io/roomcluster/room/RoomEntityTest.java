@@ -880,9 +880,9 @@ class RoomEntityTest {
     @Test
     void acknowledgedRelaysAreAnsweredAndARetriedOneIsRelayedOnce() {
       TestProbe<RoomEntity.RelayAck> acks = testKit.createTestProbe();
-      room.runCommand(new RelayToRoom("sender", false, "{\"n\":1}", 1, acks.ref()));
-      room.runCommand(new RelayToRoom("sender", false, "{\"n\":2}", 2, acks.ref()));
-      room.runCommand(new RelayToRoom("sender", false, "{\"n\":1}", 1, acks.ref())); // ack was late
+      room.runCommand(new RelayToRoom("sender", false, "{\"n\":1}", 1, 1, acks.ref()));
+      room.runCommand(new RelayToRoom("sender", false, "{\"n\":2}", 2, 1, acks.ref()));
+      room.runCommand(new RelayToRoom("sender", false, "{\"n\":1}", 1, 1, acks.ref())); // ack was late
       assertEquals(new RoomEntity.RelayAck(1), acks.receiveMessage());
       assertEquals(new RoomEntity.RelayAck(2), acks.receiveMessage());
       assertEquals(new RoomEntity.RelayAck(1), acks.receiveMessage(), "a repeat is acknowledged too");
@@ -891,9 +891,28 @@ class RoomEntityTest {
     }
 
     @Test
+    void aRetryOfARelayTheRoomNeverSawIsRelayedHoweverManyNewerOnesCameFirst() {
+      // A shard's hand-off dropped number 3 with the region's buffer; the room moved and relayed
+      // 4..600 while the sender waited its ack timeout (the sender's floor stays at 3 meanwhile).
+      TestProbe<RoomEntity.RelayAck> acks = testKit.createTestProbe();
+      room.runCommand(new RelayToRoom("sender", false, "{\"n\":1}", 1, 1, acks.ref()));
+      room.runCommand(new RelayToRoom("sender", false, "{\"n\":2}", 2, 1, acks.ref()));
+      for (int n = 4; n <= 600; n++) {
+        room.runCommand(new RelayToRoom("sender", false, "{\"n\":" + n + "}", n, 3, acks.ref()));
+      }
+      room.runCommand(new RelayToRoom("sender", false, "{\"n\":3}", 3, 3, acks.ref())); // the retry
+      room.runCommand(new RelayToRoom("sender", false, "{\"n\":3}", 3, 3, acks.ref())); // its late twin
+      room.runCommand(new RelayToRoom("sender", false, "{\"n\":2}", 2, 1, acks.ref())); // stale
+      acks.receiveSeveralMessages(602);
+      List<String> relayed = publisher.relayed.stream().map(Relayed::payload).toList();
+      assertEquals(600, relayed.size(), "every number once, the late retry included");
+      assertEquals("{\"n\":3}", relayed.get(599));
+    }
+
+    @Test
     void aDroppedAcknowledgedRelayIsAcknowledgedSoThatItIsNotRetried() {
       TestProbe<RoomEntity.RelayAck> acks = testKit.createTestProbe();
-      room.runCommand(new RelayToRoom("stranger", false, "{}", 7, acks.ref()));
+      room.runCommand(new RelayToRoom("stranger", false, "{}", 7, 7, acks.ref()));
       assertEquals(new RoomEntity.RelayAck(7), acks.receiveMessage());
       assertEquals(List.of(), publisher.relayed);
     }

@@ -144,7 +144,7 @@ class RoomSerializationTest {
         new DeleteRoom(done),
         new GetState(snapshot),
         RelayToRoom.unacknowledged("a", true, "{\"type\":\"message\"}"),
-        new RelayToRoom("a", false, "{\"type\":\"message\"}", 41, acks),
+        new RelayToRoom("a", false, "{\"type\":\"message\"}", 41, 38, acks),
         new RoomEntity.Broadcast("{\"type\":\"event\"}", null),
         new RoomEntity.Broadcast("{\"type\":\"event\"}", java.util.Set.of("a")),
         RoomEntity.Stop.INSTANCE,

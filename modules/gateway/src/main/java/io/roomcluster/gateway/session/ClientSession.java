@@ -724,7 +724,8 @@ public final class ClientSession {
 
   private void send(long seq, UnackedRelay relay) {
     shared.room(relay.roomId())
-        .tell(new RoomEntity.RelayToRoom(identity.publicId(), relay.callOnly(), relay.json(), seq, relayAcks));
+        .tell(new RoomEntity.RelayToRoom(identity.publicId(), relay.callOnly(), relay.json(), seq,
+            unackedRelays.firstKey(), relayAcks));
   }
 
   private Behavior<Command> onRelayAcked(RelayAcked acked) {
