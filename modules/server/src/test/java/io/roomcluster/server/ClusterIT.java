@@ -326,6 +326,48 @@ class ClusterIT {
     bob.client().close();
   }
 
+  /**
+   * A session that resumed elsewhere during its node's drain keeps getting what peers send it
+   * after that node is gone, although their caches (and the Receptionist, for a few seconds
+   * more) still name the old node: frames for a departed node are offered to every node.
+   * Restarts node 2 first (stopped above): its new incarnation must get frames again.
+   */
+  @Test
+  @Order(11)
+  void framesForASessionReachItAfterItsOldNodeIsGone() {
+    cluster.start(2);
+    cluster.awaitUp(3, Duration.ofSeconds(60));
+    Connected[] pair = pairInRoom("departed", "alice4", "bob4");
+    Connected alice = pair[0];
+    Connected bob = pair[1];
+    String toBob = "{\"type\":\"session\",\"sessionid\":\"" + bob.sessionId() + "\"}";
+    alice.messageTo(toBob, "{\"n\":1}");
+    assertEquals("{\"n\":1}", bob.client().expect("message").path("message").path("data").toString(),
+        "node 0 now has bob's node 1 in its location cache");
+
+    // bob resumes on the restarted node 2; alice sends nothing meanwhile, so node 0's cache keeps node 1.
+    bob.client().close();
+    LocalCluster.sleep(300);
+    TestClient again = TestClient.connect(cluster.webSocket(2), "bob4-again@node2");
+    again.expect("welcome");
+    again.send("{\"id\":\"r\",\"type\":\"hello\",\"hello\":{\"version\":\"1.0\",\"resumeid\":\"" + bob.resumeId() + "\"}}");
+    assertEquals(bob.sessionId(), again.expect("hello").path("hello").path("sessionid").asText());
+    alice.client().expectNothing(QUIET); // no leave
+
+    cluster.stop(1);
+    alice.messageTo(toBob, "{\"n\":2}");
+    alice.messageTo("{\"type\":\"room\"}", "{\"n\":3}");
+    java.util.Set<String> received = new java.util.HashSet<>();
+    received.add(again.expect("message").path("message").path("data").toString());
+    received.add(again.expect("message").path("message").path("data").toString());
+    assertEquals(java.util.Set.of("{\"n\":2}", "{\"n\":3}"), received,
+        "sent right after node 1 stopped; room frames to unlisted nodes, node 0: "
+            + cluster.metricLines(0, "roomcluster_room_deliveries"));
+    again.expectNothing(QUIET);
+    alice.client().close();
+    again.close();
+  }
+
   private String roomHostedBy(int node) {
     for (int i = 0; i < 200; i++) {
       String token = "moving-" + i;

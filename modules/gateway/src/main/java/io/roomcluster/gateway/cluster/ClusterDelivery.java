@@ -45,6 +45,15 @@ public final class ClusterDelivery {
   private volatile ActorRef<NodeDelivery.Command> self;
   private volatile Map<String, ActorRef<NodeDelivery.Command>> nodesByAddress = Map.of();
   private volatile List<ActorRef<NodeDelivery.Command>> remoteNodes = List.of();
+  /** The Receptionist's last listing, before {@link #departed} is taken out of it. */
+  private Set<ActorRef<NodeDelivery.Command>> listed = Set.of();
+  /**
+   * Addresses of nodes that exited the cluster (or were downed) and did not come back yet. The
+   * Receptionist lists a node for seconds after its process ended, and what is sent to it then is
+   * lost: frames for its former sessions (which resumed elsewhere during its drain) go to every
+   * node instead, and the one that has the session delivers.
+   */
+  private volatile Set<String> departed = Set.of();
 
   public ClusterDelivery(ActorSystem<?> system, SessionRegistry registry, Metrics metrics, String selfNodeId) {
     this.system = system;
@@ -65,21 +74,54 @@ public final class ClusterDelivery {
 
   // ---------------------------------------------------------------- membership
 
+  /** The Receptionist's listing changed (called by this node's {@link NodeDelivery} only). */
   void nodesChanged(Set<ActorRef<NodeDelivery.Command>> nodes) {
+    listed = Set.copyOf(nodes);
+    rebuildTargets();
+  }
+
+  /** A member exited the cluster or was downed: nothing more is sent to its address. */
+  void memberDeparted(Address address) {
+    if (!address.toString().equals(selfAddress) && !departed.contains(address.toString())) {
+      Set<String> more = new java.util.HashSet<>(departed);
+      more.add(address.toString());
+      departed = Set.copyOf(more);
+      rebuildTargets();
+    }
+  }
+
+  /** A member (a new incarnation of a departed address, say) joined. */
+  void memberArrived(Address address) {
+    if (departed.contains(address.toString())) {
+      Set<String> fewer = new java.util.HashSet<>(departed);
+      fewer.remove(address.toString());
+      departed = Set.copyOf(fewer);
+      rebuildTargets();
+    }
+  }
+
+  private void rebuildTargets() {
     Map<String, ActorRef<NodeDelivery.Command>> byAddress = new HashMap<>();
     List<ActorRef<NodeDelivery.Command>> remotes = new ArrayList<>();
-    for (ActorRef<NodeDelivery.Command> node : nodes) {
+    Set<String> gone = departed;
+    for (ActorRef<NodeDelivery.Command> node : listed) {
       Address address = node.path().address();
       if (address.hasLocalScope()) {
         byAddress.put(selfAddress, node);
-      } else {
+      } else if (!gone.contains(address.toString())) {
         byAddress.put(address.toString(), node);
         remotes.add(node);
       }
     }
     nodesByAddress = Map.copyOf(byAddress);
     remoteNodes = List.copyOf(remotes);
-    locations.values().removeIf(node -> !nodes.contains(node));
+    locations.values().removeIf(node -> !listed.contains(node) || !isTarget(node));
+  }
+
+  /** Whether frames may be sent to this node: it has not departed. */
+  boolean isTarget(ActorRef<NodeDelivery.Command> node) {
+    Address address = node.path().address();
+    return address.hasLocalScope() || !departed.contains(address.toString());
   }
 
   /** Whether the delivery actor of every Up member is known here (the Receptionist view caught up). */
@@ -95,6 +137,9 @@ public final class ClusterDelivery {
   }
 
   void remember(long sid, ActorRef<NodeDelivery.Command> node) {
+    if (!isTarget(node)) {
+      return;
+    }
     if (locations.size() >= MAX_CACHED_LOCATIONS) {
       locations.clear();
     }
@@ -119,7 +164,7 @@ public final class ClusterDelivery {
     }
     Optional<SessionRegistry.Forward> forward = registry.forwardBySid(sid);
     if (forward.isPresent()) {
-      forward.get().node().tell(new NodeDelivery.Forwarded(sid, json));
+      forwardOrLocate(forward.get(), json);
       return null;
     }
     ActorRef<NodeDelivery.Command> node = locations.get(sid);
@@ -129,6 +174,18 @@ public final class ClusterDelivery {
       locateAndSend(sid, json);
     }
     return null;
+  }
+
+  /**
+   * A frame for a session this node handed to another: forwarded there, or, when that node has
+   * departed since (the session moved on during its drain), offered to every node.
+   */
+  void forwardOrLocate(SessionRegistry.Forward forward, String json) {
+    if (isTarget(forward.node())) {
+      forward.node().tell(new NodeDelivery.Forwarded(forward.sid(), json));
+    } else {
+      locateAndSend(forward.sid(), json);
+    }
   }
 
   void locateAndSend(long sid, String json) {
@@ -151,15 +208,19 @@ public final class ClusterDelivery {
         .forEach(
             (node, ids) -> {
               if (node.equals(selfNodeId)) {
-                deliverLocally(ids, json);
+                deliverLocally(ids, json, true);
               } else {
                 // A member recorded at an old incarnation of a node reaches the new one, which
                 // does not know it: dropped there, like a frame for an expired session.
                 ActorRef<NodeDelivery.Command> target = nodesByAddress.get(NodeIds.addressOf(node));
                 if (target != null) {
-                  target.tell(new NodeDelivery.ToSessions(ids, json));
+                  target.tell(new NodeDelivery.ToSessions(ids, json, false));
                 } else {
+                  // Its node departed (or is not listed yet): the members resumed elsewhere, or
+                  // will be reaped. Every node delivers to those of them it has.
                   metrics.roomDeliveriesToUnknownNode(ids.size());
+                  deliverLocally(ids, json, false);
+                  remoteNodes.forEach(remote -> remote.tell(new NodeDelivery.ToSessions(ids, json, true)));
                 }
               }
             });
@@ -174,7 +235,10 @@ public final class ClusterDelivery {
               if (target != null) {
                 target.tell(new NodeDelivery.RoomGone(roomId, ids, json));
               } else {
+                // Only the node that has the session acts on it: safe to offer to all.
                 metrics.roomDeliveriesToUnknownNode(ids.size());
+                self.tell(new NodeDelivery.RoomGone(roomId, ids, json));
+                remoteNodes.forEach(remote -> remote.tell(new NodeDelivery.RoomGone(roomId, ids, json)));
               }
             });
   }
@@ -186,8 +250,13 @@ public final class ClusterDelivery {
     }
     ActorRef<NodeDelivery.Command> target =
         participant.node().equals(selfNodeId) ? self : nodesByAddress.get(NodeIds.addressOf(participant.node()));
+    NodeDelivery.PermissionsChanged change =
+        new NodeDelivery.PermissionsChanged(roomId, participant.sessionId(), Set.copyOf(permissions));
     if (target != null) {
-      target.tell(new NodeDelivery.PermissionsChanged(roomId, participant.sessionId(), Set.copyOf(permissions)));
+      target.tell(change);
+    } else {
+      self.tell(change); // acted on only where the session is
+      remoteNodes.forEach(remote -> remote.tell(change));
     }
   }
 
@@ -231,13 +300,18 @@ public final class ClusterDelivery {
     return result;
   }
 
-  private void deliverLocally(List<String> publicIds, String json) {
+  /**
+   * To these sessions where they are connected here; with {@code forward}, also to those this node
+   * handed over a moment ago. Without, for a frame offered to every node: the session's own node
+   * has its copy, a forward would make a second one.
+   */
+  void deliverLocally(List<String> publicIds, String json, boolean forward) {
     for (String id : publicIds) {
       SessionLine session = registry.lineByPublicId(id);
       if (session != null) {
         session.deliver(json);
-      } else {
-        registry.forwardByPublicId(id).ifPresent(f -> f.node().tell(new NodeDelivery.Forwarded(f.sid(), json)));
+      } else if (forward) {
+        registry.forwardByPublicId(id).ifPresent(f -> forwardOrLocate(f, json));
       }
     }
   }

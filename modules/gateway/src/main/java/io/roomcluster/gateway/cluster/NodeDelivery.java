@@ -13,6 +13,9 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
 
 /**
  * One per node: receives what other nodes (and room entities living elsewhere) have for the
@@ -25,8 +28,11 @@ public final class NodeDelivery {
 
   public sealed interface Command extends CborSerializable {}
 
-  /** A frame for these sessions (room members on this node). */
-  public record ToSessions(List<String> publicIds, String json) implements Command {}
+  /**
+   * A frame for these sessions (room members on this node). {@code offeredToAll}: sent to every
+   * node because the members' node departed; only a node that has the session delivers it.
+   */
+  public record ToSessions(List<String> publicIds, String json, boolean offeredToAll) implements Command {}
 
   /** The room was deleted: these sessions forget it and get the frame. */
   public record RoomGone(RoomId roomId, List<String> publicIds, String json) implements Command {}
@@ -61,6 +67,8 @@ public final class NodeDelivery {
 
   private record ListingUpdated(Receptionist.Listing listing) implements Command {}
 
+  private record MemberChanged(ClusterEvent.MemberEvent event) implements Command {}
+
   private enum PurgeForwards implements Command {
     INSTANCE
   }
@@ -76,12 +84,16 @@ public final class NodeDelivery {
           context.getSystem().receptionist().tell(Receptionist.register(KEY, context.getSelf()));
           ActorRef<Receptionist.Listing> adapter = context.messageAdapter(Receptionist.Listing.class, ListingUpdated::new);
           context.getSystem().receptionist().tell(Receptionist.subscribe(KEY, adapter));
+          Cluster.get(context.getSystem()).subscriptions().tell(
+              Subscribe.create(context.messageAdapter(ClusterEvent.MemberEvent.class, MemberChanged::new),
+                  ClusterEvent.MemberEvent.class));
           return Behaviors.receive(Command.class)
               .onMessage(ListingUpdated.class, m -> onListing(cluster, m.listing()))
-              .onMessage(ToSessions.class, m -> toSessions(registry, m))
+              .onMessage(MemberChanged.class, m -> onMemberEvent(cluster, m.event()))
+              .onMessage(ToSessions.class, m -> toSessions(cluster, m))
               .onMessage(RoomGone.class, m -> roomGone(registry, m))
               .onMessage(Disinvite.class, m -> disinvite(registry, m))
-              .onMessage(ToSid.class, m -> toSid(context, registry, m))
+              .onMessage(ToSid.class, m -> toSid(context, registry, cluster, m))
               .onMessage(SessionLocated.class, m -> {
                 cluster.remember(m.sid(), m.node());
                 return Behaviors.same();
@@ -117,16 +129,26 @@ public final class NodeDelivery {
     return Behaviors.same();
   }
 
-  private static Behavior<Command> toSessions(SessionRegistry registry, ToSessions m) {
-    for (String id : m.publicIds()) {
-      SessionLine session = registry.lineByPublicId(id);
-      if (session != null) {
-        session.deliver(m.json());
-      } else {
-        // Handed to another node a moment ago; the room does not know yet.
-        registry.forwardByPublicId(id).ifPresent(f -> f.node().tell(new Forwarded(f.sid(), m.json())));
-      }
+  /**
+   * A member that exited (its drain is over, its process ends in a moment) or was downed gets no
+   * more frames, before the Receptionist stops listing it seconds later; a new incarnation at
+   * its address gets them again once it joins.
+   */
+  private static Behavior<Command> onMemberEvent(ClusterDelivery cluster, ClusterEvent.MemberEvent event) {
+    if (event instanceof ClusterEvent.MemberExited || event instanceof ClusterEvent.MemberDowned
+        || event instanceof ClusterEvent.MemberRemoved) {
+      cluster.memberDeparted(event.member().address());
+    } else if (event instanceof ClusterEvent.MemberJoined || event instanceof ClusterEvent.MemberWeaklyUp
+        || event instanceof ClusterEvent.MemberUp) {
+      cluster.memberArrived(event.member().address());
     }
+    return Behaviors.same();
+  }
+
+  private static Behavior<Command> toSessions(ClusterDelivery cluster, ToSessions m) {
+    // Not offered to all: a member not here was handed to another node a moment ago, and the
+    // room does not know yet; it is forwarded.
+    cluster.deliverLocally(m.publicIds(), m.json(), !m.offeredToAll());
     return Behaviors.same();
   }
 
@@ -165,7 +187,7 @@ public final class NodeDelivery {
     return Behaviors.same();
   }
 
-  private static Behavior<Command> toSid(ActorContext<Command> context, SessionRegistry registry, ToSid m) {
+  private static Behavior<Command> toSid(ActorContext<Command> context, SessionRegistry registry, ClusterDelivery cluster, ToSid m) {
     SessionLine session = registry.lineBySid(m.sid());
     if (session != null) {
       if (!(m.locate() && registry.isHandedOverCopy(m.sid(), m.json()))) {
@@ -181,12 +203,13 @@ public final class NodeDelivery {
       }
     } else if (!m.locate()) {
       Optional<SessionRegistry.Forward> forward = registry.forwardBySid(m.sid());
-      if (forward.isPresent()) {
+      if (forward.isPresent() && cluster.isTarget(forward.get().node())) {
         // Handed over from here: forward the frame and point the sender at the new node.
         forward.get().node().tell(new Forwarded(m.sid(), m.json()));
         m.sender().tell(new SessionLocated(m.sid(), forward.get().node()));
       } else {
-        // The sender's cache is stale (the session resumed elsewhere or expired).
+        // The sender's cache is stale (the session resumed elsewhere or expired, or moved on
+        // from a node that departed since).
         m.sender().tell(new SessionNotHere(m.sid(), m.json()));
       }
     }

@@ -175,7 +175,7 @@ public final class Metrics {
     roomRelaysGivenUp = registry.counter("roomcluster_room_relays_unacknowledged_total",
         "Room and call messages never acknowledged by their room after every retry.");
     roomDeliveriesToUnknownNodes = registry.counter("roomcluster_room_deliveries_to_unknown_node_total",
-        "Room frames (events, relayed messages) dropped, per member, because the member's node is not in this node's listing of delivery actors (a node that left, or one not listed yet).");
+        "Room frames (events, relayed messages), per member, whose recorded node is not a delivery target here (it exited the cluster, or is not listed yet): offered to every node instead, where the session may have resumed.");
 
     for (BackendRequestType type : BackendRequestType.values()) {
       String[] outcomes = {"ok", "error"};

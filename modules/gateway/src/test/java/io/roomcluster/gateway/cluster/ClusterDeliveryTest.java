@@ -1,5 +1,6 @@
 package io.roomcluster.gateway.cluster;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.roomcluster.gateway.metrics.Metrics;
@@ -9,10 +10,11 @@ import io.roomcluster.room.RoomId;
 import java.util.List;
 import java.util.Set;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-/** Room frames for members at a node this node does not list are counted, not silently lost. */
+/** Room frames for members at a node this node does not list are counted and offered to every node. */
 class ClusterDeliveryTest {
 
   private static final ActorTestKit testKit = ActorTestKit.create();
@@ -32,12 +34,17 @@ class ClusterDeliveryTest {
     Metrics metrics = new Metrics(() -> 0, () -> 0);
     ClusterDelivery delivery =
         new ClusterDelivery(testKit.system(), new SessionRegistry(), metrics, "pekko://roomcluster@127.0.0.1:1#1");
+    TestProbe<NodeDelivery.Command> self = testKit.createTestProbe();
+    delivery.start(self.ref());
     String gone = "pekko://roomcluster@127.0.0.1:2#7";
 
     delivery.toParticipants(List.of(at("a", gone), at("b", gone)), "{\"type\":\"message\"}");
-    delivery.roomGone(new RoomId("nc", "room"), List.of(at("c", gone)), "{\"type\":\"room\"}");
+    RoomId room = new RoomId("nc", "room");
+    delivery.roomGone(room, List.of(at("c", gone)), "{\"type\":\"room\"}");
 
     String text = metrics.render();
     assertTrue(text.lines().anyMatch(l -> l.equals("roomcluster_room_deliveries_to_unknown_node_total 3")), text);
+    // Offered to the nodes that are there (here: this one), where the session may have resumed.
+    assertEquals(new NodeDelivery.RoomGone(room, List.of("c"), "{\"type\":\"room\"}"), self.receiveMessage());
   }
 }
