@@ -18,7 +18,7 @@ public final class SessionIdCodec {
     static final String PRIVATE_NAME = "private-session";
     static final String PUBLIC_NAME = "public-session";
 
-    private static final int CACHE_SLOTS = 1 << 17;
+    static final int CACHE_SLOTS = 1 << 17;
 
     private final SecureCookie cookie;
     private final IdCache<SessionIdData> publicIds = new IdCache<>(CACHE_SLOTS);
