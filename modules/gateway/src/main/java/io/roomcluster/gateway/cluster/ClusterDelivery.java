@@ -45,7 +45,7 @@ public final class ClusterDelivery {
   private volatile ActorRef<NodeDelivery.Command> self;
   private volatile Map<String, ActorRef<NodeDelivery.Command>> nodesByAddress = Map.of();
   private volatile List<ActorRef<NodeDelivery.Command>> remoteNodes = List.of();
-  /** The Receptionist's last listing, before {@link #departed} is taken out of it. */
+  /** The Receptionist's last listing, before {@link #departed} is taken out of it (NodeDelivery's only). */
   private Set<ActorRef<NodeDelivery.Command>> listed = Set.of();
   /**
    * Addresses of nodes that exited the cluster (or were downed) and did not come back yet. The
@@ -82,20 +82,25 @@ public final class ClusterDelivery {
 
   /** A member exited the cluster or was downed: nothing more is sent to its address. */
   void memberDeparted(Address address) {
-    if (!address.toString().equals(selfAddress) && !departed.contains(address.toString())) {
-      Set<String> more = new java.util.HashSet<>(departed);
-      more.add(address.toString());
-      departed = Set.copyOf(more);
-      rebuildTargets();
+    if (!address.toString().equals(selfAddress)) {
+      markDeparted(address.toString(), true);
     }
   }
 
   /** A member (a new incarnation of a departed address, say) joined. */
   void memberArrived(Address address) {
-    if (departed.contains(address.toString())) {
-      Set<String> fewer = new java.util.HashSet<>(departed);
-      fewer.remove(address.toString());
-      departed = Set.copyOf(fewer);
+    markDeparted(address.toString(), false);
+  }
+
+  private void markDeparted(String address, boolean gone) {
+    if (departed.contains(address) != gone) {
+      Set<String> changed = new java.util.HashSet<>(departed);
+      if (gone) {
+        changed.add(address);
+      } else {
+        changed.remove(address);
+      }
+      departed = Set.copyOf(changed);
       rebuildTargets();
     }
   }
