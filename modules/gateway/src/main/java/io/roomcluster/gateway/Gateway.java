@@ -37,12 +37,17 @@ import org.apache.pekko.japi.function.Function;
 public final class Gateway {
 
   private final Function<HttpRequest, CompletionStage<HttpResponse>> handler;
+  private final WebSocketRoute webSocket;
   private final RoomEventPublisher roomEventPublisher;
   private final SessionRegistry sessions;
 
   private Gateway(
-      Function<HttpRequest, CompletionStage<HttpResponse>> handler, RoomEventPublisher roomEventPublisher, SessionRegistry sessions) {
+      Function<HttpRequest, CompletionStage<HttpResponse>> handler,
+      WebSocketRoute webSocket,
+      RoomEventPublisher roomEventPublisher,
+      SessionRegistry sessions) {
     this.handler = handler;
+    this.webSocket = webSocket;
     this.roomEventPublisher = roomEventPublisher;
     this.sessions = sessions;
   }
@@ -77,12 +82,17 @@ public final class Gateway {
     Function<HttpRequest, CompletionStage<HttpResponse>> handler =
         new HttpRoutes(settings, webSocket, backends, roomRequests, metrics, new OperatorRoutes(system, settings, metrics))
             .handler(system);
-    return new Gateway(handler, new NodeRoomEvents(system, delivery, nextcloud, backends), registry);
+    return new Gateway(handler, webSocket, new NodeRoomEvents(system, delivery, nextcloud, backends), registry);
   }
 
   /** What the node's HTTP port serves: {@code /spreed}, the backend API, the operator routes. */
   public Function<HttpRequest, CompletionStage<HttpResponse>> handler() {
     return handler;
+  }
+
+  /** Serves {@link #handler} on {@code host:port}, with {@code /spreed} sockets on our own stage (see {@link SignalingPort}). */
+  public CompletionStage<SignalingPort> bind(ActorSystem<?> system, String host, int port) {
+    return SignalingPort.bind(system, host, port, webSocket, handler);
   }
 
   /** Handed to the RoomEntity so that room changes reach the sessions connected here. */

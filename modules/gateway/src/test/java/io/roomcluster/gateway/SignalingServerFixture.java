@@ -25,8 +25,6 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
-import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -81,7 +79,7 @@ final class SignalingServerFixture implements BeforeAllCallback, AfterEachCallba
   private FakeNextcloud backend;
   private ActorSystem<Void> system;
   private Gateway gateway;
-  private ServerBinding binding;
+  private SignalingPort binding;
   private Duration resumeWindow;
 
   private SignalingServerFixture(String overrides) {
@@ -135,9 +133,8 @@ final class SignalingServerFixture implements BeforeAllCallback, AfterEachCallba
       gateway = Gateway.create(system);
       RoomEntity.init(system, gateway.roomEventPublisher());
       binding =
-          Http.get(system)
-              .newServerAt("127.0.0.1", 0)
-              .bind(gateway.handler())
+          gateway
+              .bind(system, "127.0.0.1", 0)
               .toCompletableFuture()
               .get(10, TimeUnit.SECONDS);
       resumeWindow = config.getDuration("roomcluster.sessions.resume-window");

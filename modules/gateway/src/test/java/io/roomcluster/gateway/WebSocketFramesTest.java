@@ -133,6 +133,52 @@ class WebSocketFramesTest {
     }
   }
 
+  @Test
+  void aPingIsAnsweredWithItsPayloadAndAClientsCloseIsEchoedBeforeTheServerHangsUp() throws IOException {
+    try (RawSocket socket = RawSocket.open(server)) {
+      socket.expectText("welcome");
+      socket.send(PING, true, "are you there".getBytes(StandardCharsets.UTF_8));
+      assertEquals("are you there", socket.next(PONG).text());
+      socket.send(CLOSE, true, new byte[] {0x03, (byte) 0xE8}); // 1000
+      assertEquals(1000, closeCode(socket.next(CLOSE)), "the close frame echoes the client's code");
+      assertTrue(socket.closedWithin(5_000), "and the server closes the connection");
+    }
+  }
+
+  @Test
+  void protocolViolationsCloseWithTheirCodes() throws IOException {
+    try (RawSocket socket = RawSocket.open(server)) {
+      socket.expectText("welcome");
+      socket.sendUnmasked(TEXT, "{}".getBytes(StandardCharsets.UTF_8));
+      assertEquals(1002, closeCode(socket.next(CLOSE)), "an unmasked client frame");
+    }
+    try (RawSocket socket = RawSocket.open(server)) {
+      socket.expectText("welcome");
+      socket.send(CONTINUATION, true, "{}".getBytes(StandardCharsets.UTF_8));
+      assertEquals(1002, closeCode(socket.next(CLOSE)), "a continuation outside a message");
+    }
+    try (RawSocket socket = RawSocket.open(server)) {
+      socket.expectText("welcome");
+      socket.send(TEXT, true, paddedMessage(4097));
+      assertEquals(1009, closeCode(socket.next(CLOSE)), "one frame above the size limit");
+    }
+  }
+
+  @Test
+  void anUpgradeRequestSplitOverTwoWritesIsServedToo() throws Exception {
+    // The fast path wants the whole head in the first read; pekko-http serves the rest.
+    try (RawSocket socket = RawSocket.open(server, 20)) {
+      socket.expectText("welcome");
+      socket.send(TEXT, true, "{\"id\":\"x\",\"type\":\"hello\",\"hello\":{\"version\":\"9\"}}".getBytes(StandardCharsets.UTF_8));
+      assertEquals("error", TestClient.json(socket.next(TEXT).text()).path("type").asText());
+    }
+  }
+
+  private static int closeCode(Frame close) {
+    assertTrue(close.payload().length >= 2, "a close frame with a code");
+    return ((close.payload()[0] & 0xFF) << 8) | (close.payload()[1] & 0xFF);
+  }
+
   /** A JSON hello of exactly {@code size} bytes, padded in a field the server ignores. */
   private static byte[] paddedMessage(int size) {
     String head = "{\"id\":\"big\",\"type\":\"hello\",\"hello\":{\"version\":\"9\",\"pad\":\"";
@@ -154,6 +200,20 @@ class WebSocketFramesTest {
     return -1;
   }
 
+  /** {@code Sec-WebSocket-Accept} computed here, independently of the server's code. */
+  private static final class UpgradeAccept {
+    static String of(String key) {
+      try {
+        byte[] digest =
+            java.security.MessageDigest.getInstance("SHA-1")
+                .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII));
+        return Base64.getEncoder().encodeToString(digest);
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
   record Frame(int opcode, boolean fin, byte[] payload) {
     String text() {
       return new String(payload, StandardCharsets.UTF_8);
@@ -173,6 +233,11 @@ class WebSocketFramesTest {
     }
 
     static RawSocket open(SignalingServerFixture server) throws IOException {
+      return open(server, 0);
+    }
+
+    /** With {@code splitAfter} > 0, the request goes out in two writes, that many bytes first. */
+    static RawSocket open(SignalingServerFixture server, int splitAfter) throws IOException {
       var uri = server.uri("ws", "/spreed");
       Socket socket = new Socket(uri.getHost(), uri.getPort());
       socket.setSoTimeout(5_000);
@@ -183,9 +248,23 @@ class WebSocketFramesTest {
           "GET /spreed HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort() + "\r\nUpgrade: websocket\r\n"
               + "Connection: Upgrade\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\n"
               + "Sec-WebSocket-Version: 13\r\n\r\n";
-      raw.out.write(request.getBytes(StandardCharsets.US_ASCII));
+      byte[] bytes = request.getBytes(StandardCharsets.US_ASCII);
+      if (splitAfter > 0) {
+        raw.out.write(bytes, 0, splitAfter);
+        raw.out.flush();
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        raw.out.write(bytes, splitAfter, bytes.length - splitAfter);
+      } else {
+        raw.out.write(bytes);
+      }
       String head = raw.readHead();
       assertTrue(head.startsWith("HTTP/1.1 101"), head);
+      String accept = UpgradeAccept.of(Base64.getEncoder().encodeToString(key));
+      assertTrue(head.contains("Sec-WebSocket-Accept: " + accept + "\r\n"), head);
       return raw;
     }
 
@@ -218,6 +297,16 @@ class WebSocketFramesTest {
         frame.write(payload[i] ^ mask[i % 4]);
       }
       out.write(frame.toByteArray());
+      out.flush();
+    }
+
+    /** A frame without the client's mask, which RFC 6455 forbids. */
+    void sendUnmasked(int opcode, byte[] payload) throws IOException {
+      byte[] frame = new byte[2 + payload.length];
+      frame[0] = (byte) (0x80 | opcode);
+      frame[1] = (byte) payload.length;
+      System.arraycopy(payload, 0, frame, 2, payload.length);
+      out.write(frame);
       out.flush();
     }
 

@@ -3,6 +3,7 @@ package io.roomcluster.server;
 import com.typesafe.config.Config;
 import io.roomcluster.gateway.BuildInfo;
 import io.roomcluster.gateway.Gateway;
+import io.roomcluster.gateway.SignalingPort;
 import io.roomcluster.room.RoomEntity;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -13,8 +14,6 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
-import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
@@ -25,15 +24,13 @@ import org.slf4j.LoggerFactory;
 public final class RoomclusterNode {
 
   private static final Logger log = LoggerFactory.getLogger(RoomclusterNode.class);
-  /** In-flight HTTP requests get this long once CoordinatedShutdown unbinds the port. */
-  private static final Duration HTTP_DRAIN = Duration.ofSeconds(5);
   /** A journal that does not answer by then is not waited for: rooms retry their recovery. */
   private static final Duration WARM_UP_TIMEOUT = Duration.ofSeconds(30);
 
   private RoomclusterNode() {}
 
   /** Completes with the HTTP binding once the node serves requests. */
-  public static CompletionStage<ServerBinding> start(ActorSystem<Void> system) {
+  public static CompletionStage<SignalingPort> start(ActorSystem<Void> system) {
     Config config = system.settings().config();
     return preparePersistence(system, config)
         .thenCompose(done -> warmUpPersistence(system))
@@ -119,24 +116,21 @@ public final class RoomclusterNode {
     }
   }
 
-  private static CompletionStage<ServerBinding> bindHttp(
+  private static CompletionStage<SignalingPort> bindHttp(
       ActorSystem<?> system, Config config, Gateway gateway) {
     String host = config.getString("roomcluster.http.host");
     int port = config.getInt("roomcluster.http.port");
-    return Http.get(system)
-        .newServerAt(host, port)
-        .bind(gateway.handler())
+    return gateway
+        .bind(system, host, port)
         .thenApply(
             binding -> {
-              // Not addToCoordinatedShutdown: its terminate runs in service-requests-done, beside
-              // the paced drain, and would cut the drain's sockets at its hard deadline. Unbind
-              // first (no new sockets), terminate once the drain is over.
+              // Unbind first (no new sockets), close the remaining HTTP connections once the
+              // paced drain of the WebSockets is over.
               CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
               shutdown.addTask(
-                  CoordinatedShutdown.PhaseServiceUnbind(), "http-unbind", () -> binding.unbind());
+                  CoordinatedShutdown.PhaseServiceUnbind(), "http-unbind", binding::unbind);
               shutdown.addTask(
-                  CoordinatedShutdown.PhaseServiceStop(), "http-terminate",
-                  () -> binding.terminate(HTTP_DRAIN).thenApply(terminated -> Done.getInstance()));
+                  CoordinatedShutdown.PhaseServiceStop(), "http-terminate", binding::terminate);
               log.info(
                   "{} listening on http://{} (WebSocket /spreed, backend API /api/v1/room/{token})",
                   BuildInfo.SERVER_HEADER,

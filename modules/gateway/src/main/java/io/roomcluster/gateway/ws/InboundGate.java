@@ -80,7 +80,7 @@ public final class InboundGate {
   }
 
   /** Hands a message on; false if the window is full (the stream then waits for a release). */
-  private boolean dispatch(ClientMessage message, long connectionId) {
+  boolean dispatch(ClientMessage message, long connectionId) {
     ActorRef<ClientSession.Command> direct;
     boolean more;
     synchronized (this) {
@@ -100,8 +100,13 @@ public final class InboundGate {
     return more;
   }
 
-  private synchronized void started(AsyncCallback<Object> callback) {
+  synchronized void started(AsyncCallback<Object> callback) {
     this.resume = callback;
+  }
+
+  /** The socket's client side ended: its connection actor closes our side too. */
+  void inboundEnded(Throwable failure) {
+    connectionActor.tell(failure == null ? ClientConnection.StreamCompleted.INSTANCE : new ClientConnection.StreamFailed(failure));
   }
 
   /** The sink of one socket's text messages. */
@@ -139,13 +144,13 @@ public final class InboundGate {
 
                   @Override
                   public void onUpstreamFinish() {
-                    gate.connectionActor.tell(ClientConnection.StreamCompleted.INSTANCE);
+                    gate.inboundEnded(null);
                     completeStage();
                   }
 
                   @Override
                   public void onUpstreamFailure(Throwable ex) {
-                    gate.connectionActor.tell(new ClientConnection.StreamFailed(ex));
+                    gate.inboundEnded(ex);
                     failStage(ex);
                   }
                 });

@@ -174,6 +174,61 @@ public final class OutboundQueue implements Backlog {
     return new Stage(events);
   }
 
+  // The draining side, for the one stage that writes this queue's frames to its socket: the
+  // queue's own source below, or SpreedSocket, which writes them without a stage in between.
+
+  /** What {@link #take} returns after a close: the frames queued before it were all taken. */
+  static final Object END = CLOSE;
+
+  /** Called once, from the writing stage's preStart: offers from now on wake it through {@code callback}. */
+  void attach(AsyncCallback<Object> callback) {
+    wakeUp = callback;
+  }
+
+  boolean hasOverflowed() {
+    return overflowed;
+  }
+
+  boolean atHighWater() {
+    return size.get() >= highWater;
+  }
+
+  int capacity() {
+    return capacity;
+  }
+
+  Duration stallTimeout() {
+    return stallTimeout;
+  }
+
+  /**
+   * The next frame (a String), {@link #END}, or null if none is queued: then the next offer wakes
+   * the writing stage.
+   */
+  Object take() {
+    Object next = queue.poll();
+    if (next == null) {
+      // Waiting now: the next offer must wake us. Re-check to close the race with it.
+      signalled.set(false);
+      next = queue.poll();
+      if (next == null) {
+        return null;
+      }
+    }
+    if (next != CLOSE && size.decrementAndGet() <= lowWater && !drainWaiters.isEmpty()) {
+      releaseWaiters();
+    }
+    return next;
+  }
+
+  /** The writing stage stopped: no frame is taken any more, and waiting senders go on. */
+  void detach() {
+    closing = true;
+    ended = true;
+    queue.clear();
+    releaseWaiters();
+  }
+
   private final class Stage extends GraphStage<SourceShape<String>> {
     private final StreamEvents events;
     private final Outlet<String> out = Outlet.create("OutboundQueue.out");
@@ -196,9 +251,8 @@ public final class OutboundQueue implements Backlog {
     @Override
     public GraphStageLogic createLogic(Attributes inheritedAttributes) {
       return new TimerGraphStageLogic(shape) {
-        private boolean stallTimerArmed;
+        private final StallWatch stall = new StallWatch(OutboundQueue.this);
         private boolean tooSlow;
-        private long lastPushNanos = System.nanoTime();
 
         {
           setHandler(
@@ -213,7 +267,7 @@ public final class OutboundQueue implements Backlog {
 
         @Override
         public void preStart() {
-          wakeUp = createAsyncCallback(ignored -> pump());
+          attach(createAsyncCallback(ignored -> pump()));
           // Offers before this point did not signal: the first pull sees their frames; an
           // overflow (flag written before the offer read wakeUp) is seen here or was signalled,
           // and so is a queue already at its high water (the stall timer is armed here, or the
@@ -223,33 +277,25 @@ public final class OutboundQueue implements Backlog {
 
         private void pump() {
           if (overflowed) {
-            failTooSlow("client did not read its " + capacity + " queued frames");
+            failTooSlow(stall.overflowReason());
             return;
           }
-          if (!stallTimerArmed && !stallTimeout.isZero() && size.get() >= highWater) {
-            stallTimerArmed = true;
-            scheduleOnce("stall", stallTimeout);
+          Duration arm = stall.armAfter();
+          if (arm != null) {
+            scheduleOnce("stall", arm);
           }
           if (!isAvailable(out)) {
             return; // the next pull drains; offers meanwhile need not wake us
           }
-          Object next = queue.poll();
+          Object next = take();
           if (next == null) {
-            // Waiting now: the next offer must wake us. Re-check to close the race with it.
-            signalled.set(false);
-            next = queue.poll();
-            if (next == null) {
-              return;
-            }
+            return;
           }
           if (next == CLOSE) {
             completeStage();
             return;
           }
-          if (size.decrementAndGet() <= lowWater && !drainWaiters.isEmpty()) {
-            releaseWaiters();
-          }
-          lastPushNanos = System.nanoTime();
+          stall.taken();
           events.pushed();
           push(out, (String) next);
         }
@@ -261,28 +307,68 @@ public final class OutboundQueue implements Backlog {
 
         @Override
         public void onTimer(Object key) {
-          stallTimerArmed = false;
-          if (size.get() < highWater) {
-            return;
-          }
-          long idle = System.nanoTime() - lastPushNanos;
-          if (idle >= stallTimeout.toNanos()) {
-            failTooSlow("client took no frame for " + stallTimeout.toMillis() + " ms with " + size.get() + " queued");
-          } else {
-            stallTimerArmed = true;
-            scheduleOnce("stall", Duration.ofNanos(stallTimeout.toNanos() - idle));
+          StallWatch.Verdict verdict = stall.onTimer();
+          if (verdict.stalled() != null) {
+            failTooSlow(verdict.stalled());
+          } else if (verdict.checkAgainIn() != null) {
+            scheduleOnce("stall", verdict.checkAgainIn());
           }
         }
 
         @Override
         public void postStop() {
-          closing = true;
-          ended = true;
-          queue.clear();
-          releaseWaiters();
+          detach();
           events.ended(tooSlow);
         }
       };
+    }
+  }
+
+  /**
+   * The write deadline of a queue at its high water (see the class comment), kept by the stage
+   * that writes the queue, on its timer.
+   */
+  static final class StallWatch {
+    private final OutboundQueue queue;
+    private boolean armed;
+    private long lastTakeNanos = System.nanoTime();
+
+    StallWatch(OutboundQueue queue) {
+      this.queue = queue;
+    }
+
+    /** A frame went to the socket. */
+    void taken() {
+      lastTakeNanos = System.nanoTime();
+    }
+
+    /** When to look again, if the queue just reached its high water; else null. */
+    Duration armAfter() {
+      if (armed || queue.stallTimeout.isZero() || !queue.atHighWater()) {
+        return null;
+      }
+      armed = true;
+      return queue.stallTimeout;
+    }
+
+    String overflowReason() {
+      return "client did not read its " + queue.capacity + " queued frames";
+    }
+
+    record Verdict(String stalled, Duration checkAgainIn) {}
+
+    Verdict onTimer() {
+      armed = false;
+      if (!queue.atHighWater()) {
+        return new Verdict(null, null);
+      }
+      long idle = System.nanoTime() - lastTakeNanos;
+      if (idle >= queue.stallTimeout.toNanos()) {
+        return new Verdict(
+            "client took no frame for " + queue.stallTimeout.toMillis() + " ms with " + queue.size() + " queued", null);
+      }
+      armed = true;
+      return new Verdict(null, Duration.ofNanos(queue.stallTimeout.toNanos() - idle));
     }
   }
 }

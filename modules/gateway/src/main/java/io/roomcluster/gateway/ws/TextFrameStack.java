@@ -60,7 +60,7 @@ import scala.concurrent.duration.FiniteDuration;
  */
 final class TextFrameStack {
 
-  private static final FiniteDuration CLOSE_TIMEOUT = FiniteDuration.create(3, TimeUnit.SECONDS);
+  static final FiniteDuration CLOSE_TIMEOUT = FiniteDuration.create(3, TimeUnit.SECONDS);
   private static final Duration MIN_TICK = Duration.ofMillis(100);
   /** Also the close handshake's tick: its time-out is checked on each. */
   private static final Duration MAX_TICK = Duration.ofMillis(CLOSE_TIMEOUT.toMillis());
@@ -91,7 +91,7 @@ final class TextFrameStack {
   }
 
   /** The period of a timer that watches {@code period}: a part of it, within MIN_TICK..MAX_TICK. */
-  private static Duration tickWithin(Duration period, int parts) {
+  static Duration tickWithin(Duration period, int parts) {
     Duration tick = period.dividedBy(parts);
     if (tick.compareTo(MAX_TICK) > 0) {
       return MAX_TICK;
@@ -100,7 +100,7 @@ final class TextFrameStack {
   }
 
   /** How many ticks make at least {@code period}. */
-  private static int ticksIn(Duration period, Duration tick) {
+  static int ticksIn(Duration period, Duration tick) {
     return (int) Math.max(1, (period.toMillis() + tick.toMillis() - 1) / tick.toMillis());
   }
 

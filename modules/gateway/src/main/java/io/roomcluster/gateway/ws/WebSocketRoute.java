@@ -8,6 +8,7 @@ import io.roomcluster.gateway.metrics.Metrics;
 import io.roomcluster.gateway.session.HelloHandler;
 import io.roomcluster.protocol.message.ServerMessage;
 import io.roomcluster.protocol.message.WelcomeMessage;
+import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.NotUsed;
@@ -27,6 +28,7 @@ import scala.Option;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
 
 /**
  * {@code GET /spreed}: one text frame = one JSON message. Inbound frames are size-limited and
@@ -46,10 +48,17 @@ public final class WebSocketRoute extends AllDirectives {
 
   private final Metrics metrics;
   private final TextFrameStack frameStack;
+  private final SpreedSocket.Limits limits;
+  private final String upgradeHeaders;
 
   public WebSocketRoute(ActorSystem<?> system, SignalingSettings settings, HelloHandler helloHandler, Metrics metrics) {
     this.metrics = metrics;
     this.frameStack = new TextFrameStack(system, settings.maxFrameSize(), settings.pingInterval(), settings.pongWait());
+    this.limits = new SpreedSocket.Limits(settings.maxFrameSize(), settings.pingInterval(), settings.pongWait());
+    String server = system.settings().config().getString("pekko.http.server.server-header");
+    // What pekko-http's answer to the upgrade carries (the features header: HttpRoutes).
+    this.upgradeHeaders =
+        (server.isEmpty() ? "" : "Server: " + server + "\r\n") + "X-Spreed-Signaling-Features: " + Features.HEADER_VALUE + "\r\n";
     this.system = system;
     this.settings = settings;
     this.helloHandler = helloHandler;
@@ -84,6 +93,29 @@ public final class WebSocketRoute extends AllDirectives {
         .map(upgrade -> accept(upgrade, clientAddress(request)));
   }
 
+  /**
+   * A new connection whose first bytes are {@code first}: its whole flow if they are a complete
+   * upgrade of {@code /spreed} (a {@link SpreedSocket}); empty for anything else, and while
+   * draining, which pekko-http then serves through {@link #route} or {@link #upgrade}.
+   */
+  public Optional<Flow<ByteString, ByteString, NotUsed>> socket(ByteString first, InetSocketAddress remote) {
+    if (NodeState.get(system).draining()) {
+      return Optional.empty();
+    }
+    return UpgradeRequest.parse(first)
+        .map(
+            upgrade -> {
+              String address =
+                  upgrade.forwardedFor() != null
+                      ? upgrade.forwardedFor()
+                      : remote.getAddress().getHostAddress() + ":" + remote.getPort();
+              Ends ends = open(address);
+              return Flow.fromGraph(
+                  new SpreedSocket(
+                      upgrade.response(upgradeHeaders), upgrade.rest(), limits, ends.connection(), ends.gate(), ends.events(), metrics));
+            });
+  }
+
   private HttpResponse accept(WebSocketUpgrade upgrade, String clientAddress) {
     return ((UpgradeToWebSocketLowLevel) upgrade).handleFrames(frameStack.serverFrames(connectionFlow(clientAddress)), Option.empty());
   }
@@ -105,8 +137,22 @@ public final class WebSocketRoute extends AllDirectives {
   /** Client messages handed to actors and not yet taken, per socket, before it stops reading. */
   static final int INBOUND_WINDOW = 32;
 
-  /** The application side of one connection: Strings in, Strings out. */
+  /** The application side of one connection on pekko-http's stack: Strings in, Strings out. */
   Flow<String, String, NotUsed> connectionFlow(String remoteAddress) {
+    Ends ends = open(remoteAddress);
+    Sink<String, NotUsed> inbound = Sink.fromGraph(InboundGate.sink(ends.gate(), ends.connection(), metrics));
+    Source<String, NotUsed> frames = Source.fromGraph(ends.connection().out().source(ends.events()));
+    // Not coupled: when the server closes (drain, bye, hello timeout), the frames the client had
+    // already sent are still read until its close frame answers ours (or the close handshake
+    // times out); a coupled flow would cancel the inbound side and drop them unread.
+    return Flow.fromSinkAndSource(inbound, frames);
+  }
+
+  /** What one connection's stream works with, whichever stack carries it. */
+  private record Ends(Connection connection, InboundGate gate, OutboundQueue.StreamEvents events) {}
+
+  /** A new connection: its welcome queued, its connection actor started. */
+  private Ends open(String remoteAddress) {
     long id = connectionIds.incrementAndGet();
     OutboundQueue outbound =
         new OutboundQueue(settings.outboundBuffer(), settings.outboundHighWater(), settings.writeStallTimeout());
@@ -117,28 +163,22 @@ public final class WebSocketRoute extends AllDirectives {
         system.systemActorOf(
             ClientConnection.create(connection, gate, helloHandler, settings.helloTimeout()), "ws-" + id, Props.empty());
     gate.connectionActor(handler);
+    return new Ends(
+        connection,
+        gate,
+        new OutboundQueue.StreamEvents() {
+          @Override
+          public void pushed() {
+            metrics.frameOut();
+          }
 
-    Sink<String, NotUsed> inbound = Sink.fromGraph(InboundGate.sink(gate, connection, metrics));
-    Source<String, NotUsed> frames =
-        Source.fromGraph(
-            outbound.source(
-                new OutboundQueue.StreamEvents() {
-                  @Override
-                  public void pushed() {
-                    metrics.frameOut();
-                  }
-
-                  @Override
-                  public void ended(boolean tooSlow) {
-                    connection.closed();
-                    if (tooSlow) {
-                      metrics.slowClientDisconnect();
-                    }
-                  }
-                }));
-    // Not coupled: when the server closes (drain, bye, hello timeout), the frames the client had
-    // already sent are still read until its close frame answers ours (or the close handshake
-    // times out); a coupled flow would cancel the inbound side and drop them unread.
-    return Flow.fromSinkAndSource(inbound, frames);
+          @Override
+          public void ended(boolean tooSlow) {
+            connection.closed();
+            if (tooSlow) {
+              metrics.slowClientDisconnect();
+            }
+          }
+        });
   }
 }
