@@ -541,6 +541,14 @@ public final class ClientSession {
 
   private Behavior<Command> onConnectionClosed(ConnectionClosed closed) {
     if (connection != null && connection.id() == closed.connectionId()) {
+      // Accepted by the socket before everything queued here since, and never written.
+      List<String> unwritten = connection.out().takeUnwritten();
+      for (int i = unwritten.size() - 1; i >= 0; i--) {
+        pending.addFirst(unwritten.get(i));
+      }
+      while (pending.size() > shared.settings().resumeQueueLimit()) {
+        pending.poll();
+      }
       detach();
       timers.startSingleTimer(ResumeWindowExpired.INSTANCE, shared.settings().resumeWindow());
     }
@@ -606,8 +614,9 @@ public final class ClientSession {
   }
 
   private void send(String json) {
-    if (connection != null && connection.isOpen()) {
-      connection.send(json);
+    // A socket that is closing refuses the frame: it is kept for the resume, like every frame
+    // after the socket is gone.
+    if (connection != null && connection.isOpen() && connection.send(json)) {
       return;
     }
     if (pending.size() >= shared.settings().resumeQueueLimit()) {

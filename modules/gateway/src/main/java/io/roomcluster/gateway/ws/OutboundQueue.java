@@ -1,6 +1,8 @@
 package io.roomcluster.gateway.ws;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -221,12 +223,32 @@ public final class OutboundQueue implements Backlog {
     return next;
   }
 
-  /** The writing stage stopped: no frame is taken any more, and waiting senders go on. */
+  /**
+   * The writing stage stopped: no frame is taken any more, and waiting senders go on. The frames
+   * still queued stay for {@link #takeUnwritten}.
+   */
   void detach() {
     closing = true;
     ended = true;
-    queue.clear();
     releaseWaiters();
+  }
+
+  /**
+   * Once the socket's stream has stopped: the frames it accepted and never wrote, oldest first
+   * (each returned once), so that its session can keep them for the client's resume.
+   */
+  public List<String> takeUnwritten() {
+    if (!ended) {
+      return List.of();
+    }
+    List<String> unwritten = new ArrayList<>();
+    Object next;
+    while ((next = queue.poll()) != null) {
+      if (next instanceof String frame) {
+        unwritten.add(frame);
+      }
+    }
+    return unwritten;
   }
 
   private final class Stage extends GraphStage<SourceShape<String>> {

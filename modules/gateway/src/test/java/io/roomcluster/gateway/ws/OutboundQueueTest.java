@@ -47,6 +47,21 @@ class OutboundQueueTest {
   }
 
   @Test
+  void framesNeverWrittenAreHandedBackOnceTheStreamStopped() throws Exception {
+    OutboundQueue queue = new OutboundQueue(100);
+    assertTrue(queue.offer("written"));
+    assertTrue(queue.offer("unwritten 1"));
+    assertTrue(queue.offer("unwritten 2"));
+    assertEquals(List.of(), queue.takeUnwritten(), "nothing is handed back while the stream may still write");
+    // A socket that takes one frame and is gone: the stream stops with two frames still queued.
+    assertEquals(List.of("written"), Source.fromGraph(queue.source()).take(1).runWith(Sink.seq(), MAT)
+        .toCompletableFuture().get(10, TimeUnit.SECONDS));
+    assertFalse(queue.offer("after the end"), "a stopped stream refuses frames: the session keeps them");
+    assertEquals(List.of("unwritten 1", "unwritten 2"), queue.takeUnwritten());
+    assertEquals(List.of(), queue.takeUnwritten(), "each is handed back once");
+  }
+
+  @Test
   void concurrentSendersKeepTheirOwnOrder() throws Exception {
     OutboundQueue queue = new OutboundQueue(100_000);
     CompletionStage<List<String>> all = Source.fromGraph(queue.source()).runWith(Sink.seq(), MAT);
