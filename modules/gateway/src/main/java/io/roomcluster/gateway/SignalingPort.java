@@ -17,7 +17,6 @@ import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.SharedKillSwitch;
 import org.apache.pekko.stream.javadsl.BidiFlow;
 import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.TLSPlacebo;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.apache.pekko.util.ByteString;
@@ -34,7 +33,8 @@ import org.apache.pekko.util.ByteString;
  *
  * <p>The choice is made on the connection's first read, which holds a client's whole upgrade
  * request in practice; a request split over reads goes to pekko-http, which serves it the same
- * way, only slower.
+ * way, only slower. The connection's one stage makes it: a WebSocket has no stage in front of
+ * it, pekko-http's layer runs fused inside the stage for the other connections.
  */
 public final class SignalingPort {
 
@@ -73,21 +73,8 @@ public final class SignalingPort {
       Function<HttpRequest, CompletionStage<HttpResponse>> handler,
       ServerSettings settings,
       SharedKillSwitch httpConnections) {
-    return Flow.of(ByteString.class)
-        .flatMapPrefix(
-            1,
-            first -> {
-              if (!first.isEmpty()) {
-                Optional<Flow<ByteString, ByteString, NotUsed>> socket = webSocket.socket(first.get(0), remote);
-                if (socket.isPresent()) {
-                  return socket.get();
-                }
-              }
-              return Flow.of(ByteString.class)
-                  .prepend(Source.from(first))
-                  .via(httpFlow(system, remote, handler, settings))
-                  .via(httpConnections.flow());
-            });
+    return webSocket.portConnection(
+        remote, () -> httpFlow(system, remote, handler, settings).via(httpConnections.flow()));
   }
 
   /** pekko-http's server layer, as {@code Http.newServerAt(...).bind(handler)} runs it per connection. */

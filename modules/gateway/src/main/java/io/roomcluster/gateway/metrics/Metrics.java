@@ -233,8 +233,18 @@ public final class Metrics {
     framesIn.inc();
   }
 
+  /** Client messages read from one socket read. */
+  public void framesIn(int frames) {
+    framesIn.inc(frames);
+  }
+
   public void frameOut() {
     framesOut.inc();
+  }
+
+  /** Frames written to a socket in one write. */
+  public void framesOut(int frames) {
+    framesOut.inc(frames);
   }
 
   public void slowClientDisconnect() {

@@ -149,14 +149,14 @@ public final class OutboundQueue implements Backlog {
   public interface StreamEvents {
     StreamEvents NONE = new StreamEvents() {
       @Override
-      public void pushed() {}
+      public void pushed(int frames) {}
 
       @Override
       public void ended(boolean tooSlow) {}
     };
 
-    /** A frame went to the socket. */
-    void pushed();
+    /** Frames went to the socket, in one write. */
+    void pushed(int frames);
 
     /** The stream stopped; {@code tooSlow} when it failed because the client did not read. */
     void ended(boolean tooSlow);
@@ -318,7 +318,7 @@ public final class OutboundQueue implements Backlog {
             return;
           }
           stall.taken();
-          events.pushed();
+          events.pushed(1);
           push(out, (String) next);
         }
 

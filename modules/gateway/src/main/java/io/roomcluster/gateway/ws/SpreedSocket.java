@@ -3,16 +3,23 @@ package io.roomcluster.gateway.ws;
 import io.roomcluster.gateway.metrics.Metrics;
 import io.roomcluster.protocol.message.ClientMessage;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.BufferOverflowException;
 import org.apache.pekko.stream.FlowShape;
 import org.apache.pekko.stream.Inlet;
 import org.apache.pekko.stream.Outlet;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.stage.AbstractInHandler;
 import org.apache.pekko.stream.stage.AbstractOutHandler;
 import org.apache.pekko.stream.stage.GraphStage;
@@ -51,6 +58,10 @@ final class SpreedSocket extends GraphStage<FlowShape<ByteString, ByteString>> {
   private static final int PING = 0x9;
   private static final int PONG = 0xA;
 
+  private static final byte[] NO_BYTES = new byte[0];
+  private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
   private static final int NORMAL_CLOSURE = 1000;
   private static final int PROTOCOL_ERROR = 1002;
   private static final int MESSAGE_TOO_BIG = 1009;
@@ -63,32 +74,28 @@ final class SpreedSocket extends GraphStage<FlowShape<ByteString, ByteString>> {
   private final Inlet<ByteString> in = Inlet.create("SpreedSocket.in");
   private final Outlet<ByteString> out = Outlet.create("SpreedSocket.out");
   private final FlowShape<ByteString, ByteString> shape = FlowShape.of(in, out);
-  private final ByteString handshake;
-  private final ByteString firstBytes;
-  private final Limits limits;
-  private final Connection connection;
-  private final InboundGate gate;
-  private final OutboundQueue.StreamEvents events;
-  private final Metrics metrics;
+  /** What a new connection becomes, decided on its first read. */
+  interface Opener {
+    /** The socket, if {@code first} opens a {@code /spreed} WebSocket; else empty. */
+    Optional<Opened> open(ByteString first);
+
+    /** The flow that serves any other connection, from its first bytes on. */
+    Flow<ByteString, ByteString, NotUsed> otherwise();
+  }
 
   /**
    * @param handshake written first: the 101 answer
-   * @param firstBytes what the client sent after its request head (normally nothing)
+   * @param rest what the client sent after its request head (normally nothing)
    */
-  SpreedSocket(
-      ByteString handshake,
-      ByteString firstBytes,
-      Limits limits,
-      Connection connection,
-      InboundGate gate,
-      OutboundQueue.StreamEvents events,
-      Metrics metrics) {
-    this.handshake = handshake;
-    this.firstBytes = firstBytes;
+  record Opened(ByteString handshake, ByteString rest, Connection connection, InboundGate gate, OutboundQueue.StreamEvents events) {}
+
+  private final Opener opener;
+  private final Limits limits;
+  private final Metrics metrics;
+
+  SpreedSocket(Opener opener, Limits limits, Metrics metrics) {
+    this.opener = opener;
     this.limits = limits;
-    this.connection = connection;
-    this.gate = gate;
-    this.events = events;
     this.metrics = metrics;
   }
 
@@ -108,18 +115,27 @@ final class SpreedSocket extends GraphStage<FlowShape<ByteString, ByteString>> {
   }
 
   private final class Logic extends TimerGraphStageLogic {
-    private final OutboundQueue queue = connection.out();
-    private final OutboundQueue.StallWatch stall = new OutboundQueue.StallWatch(queue);
+    // Set once the first read opened a WebSocket (null while undecided, and for other connections).
+    private Connection connection;
+    private InboundGate gate;
+    private OutboundQueue.StreamEvents events;
+    private OutboundQueue queue;
+    private OutboundQueue.StallWatch stall;
 
-    /** Bytes read and not yet parsed: {@code buffer[0..buffered)}. */
-    private byte[] buffer = new byte[4096];
+    /**
+     * Bytes read and not yet parsed: {@code buffer[0..buffered)}. Released whenever it is all
+     * parsed (the usual case after each read): an idle socket holds no buffer.
+     */
+    private byte[] buffer = NO_BYTES;
     private int buffered;
+    /** Client messages parsed in this read, counted once at its end. */
+    private int messagesRead;
     /** The gate's window is full: parse nothing more until it releases. */
     private boolean readPaused;
 
     /** TEXT or BINARY while a message in fragments is open, else -1. */
     private int messageOpcode = -1;
-    private byte[] partial = new byte[0];
+    private byte[] partial = NO_BYTES;
     private int partialLength;
 
     /** Control frames (and the 101 answer) to write before the next queued frames. */
@@ -159,6 +175,128 @@ final class SpreedSocket extends GraphStage<FlowShape<ByteString, ByteString>> {
           new AbstractInHandler() {
             @Override
             public void onPush() {
+              decide(grab(in));
+            }
+          });
+      setHandler(
+          out,
+          new AbstractOutHandler() {
+            @Override
+            public void onPull() {} // undecided: nothing to write yet
+          });
+    }
+
+    @Override
+    public void preStart() {
+      pull(in);
+    }
+
+    private void decide(ByteString first) {
+      Optional<Opened> opened = opener.open(first);
+      if (opened.isPresent()) {
+        startWebSocket(opened.get());
+      } else {
+        startOther(first);
+      }
+    }
+
+    /**
+     * Any other connection: {@code otherwise} runs inside this stage (fused, on this stage's
+     * actor), so that a WebSocket pays nothing for the choice.
+     */
+    private void startOther(ByteString first) {
+      SubSourceOutlet<ByteString> toOther = new SubSourceOutlet<>("SpreedSocket.toOther");
+      SubSinkInlet<ByteString> fromOther = new SubSinkInlet<>("SpreedSocket.fromOther");
+      ByteString[] firstBytes = {first};
+      toOther.setHandler(
+          new AbstractOutHandler() {
+            @Override
+            public void onPull() {
+              if (firstBytes[0] != null) {
+                toOther.push(firstBytes[0]);
+                firstBytes[0] = null;
+              } else if (isClosed(in)) {
+                toOther.complete();
+              } else if (!hasBeenPulled(in)) {
+                pull(in);
+              }
+            }
+
+            @Override
+            public void onDownstreamFinish(Throwable cause) {
+              cancel(in, cause);
+            }
+          });
+      fromOther.setHandler(
+          new AbstractInHandler() {
+            @Override
+            public void onPush() {
+              push(out, fromOther.grab());
+            }
+
+            @Override
+            public void onUpstreamFinish() {
+              completeStage();
+            }
+
+            @Override
+            public void onUpstreamFailure(Throwable ex) {
+              failStage(ex);
+            }
+          });
+      setHandler(
+          in,
+          new AbstractInHandler() {
+            @Override
+            public void onPush() {
+              toOther.push(grab(in));
+            }
+
+            @Override
+            public void onUpstreamFinish() {
+              if (firstBytes[0] == null) {
+                toOther.complete();
+              } // else the outlet's next pull sends the first bytes, then completes
+            }
+
+            @Override
+            public void onUpstreamFailure(Throwable ex) {
+              toOther.fail(ex);
+            }
+          });
+      setHandler(
+          out,
+          new AbstractOutHandler() {
+            @Override
+            public void onPull() {
+              if (!fromOther.hasBeenPulled() && !fromOther.isClosed()) {
+                fromOther.pull();
+              }
+            }
+
+            @Override
+            public void onDownstreamFinish(Throwable cause) {
+              fromOther.cancel(cause);
+              completeStage();
+            }
+          });
+      Source.fromGraph(toOther.source()).via(opener.otherwise()).runWith(fromOther.sink(), subFusingMaterializer());
+      if (isAvailable(out)) {
+        fromOther.pull();
+      }
+    }
+
+    private void startWebSocket(Opened opened) {
+      connection = opened.connection();
+      gate = opened.gate();
+      events = opened.events();
+      queue = connection.out();
+      stall = new OutboundQueue.StallWatch(queue);
+      setHandler(
+          in,
+          new AbstractInHandler() {
+            @Override
+            public void onPush() {
               if (isClosed(out)) {
                 grab(in); // lingering: see finish()
                 pull(in);
@@ -192,31 +330,30 @@ final class SpreedSocket extends GraphStage<FlowShape<ByteString, ByteString>> {
               writeOut();
             }
           });
-    }
-
-    @Override
-    public void preStart() {
       queue.attach(createAsyncCallback(ignored -> writeOut()));
       gate.started(createAsyncCallback(ignored -> resumeReading()));
-      control.add(handshake.toArray());
+      control.add(opened.handshake().toArray());
       if (deadlineTick != null) {
         scheduleWithFixedDelay("deadline", deadlineTick, deadlineTick);
       }
       if (pingTick != null) {
         scheduleWithFixedDelay("ping", pingTick, pingTick);
       }
-      if (!firstBytes.isEmpty()) {
-        append(firstBytes);
+      if (!opened.rest().isEmpty()) {
+        append(opened.rest());
         readFrames();
       }
       pullIfReading();
+      writeOut(); // the 101 answer and the welcome, if the socket was pulled already
     }
 
     // ---------------------------------------------------------------- reading
 
     private void append(ByteString bytes) {
       int length = bytes.length();
-      if (buffered + length > buffer.length) {
+      if (buffered == 0) {
+        buffer = new byte[length];
+      } else if (buffered + length > buffer.length) {
         buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, buffered + length));
       }
       bytes.asByteBuffer().get(buffer, buffered, length);
@@ -286,7 +423,14 @@ final class SpreedSocket extends GraphStage<FlowShape<ByteString, ByteString>> {
         }
         onFrame(opcode, fin, payload, (int) length);
       }
-      if (position > 0) {
+      if (messagesRead > 0) {
+        metrics.framesIn(messagesRead); // one count per read, not per message
+        messagesRead = 0;
+      }
+      if (position == buffered) {
+        buffer = NO_BYTES;
+        buffered = 0;
+      } else if (position > 0) {
         System.arraycopy(buffer, position, buffer, 0, buffered - position);
         buffered -= position;
       }
@@ -310,17 +454,13 @@ final class SpreedSocket extends GraphStage<FlowShape<ByteString, ByteString>> {
       return length < 0 ? Long.MAX_VALUE : length;
     }
 
+    /** XORs the payload with its 4-byte mask, eight bytes at a time. */
     private void unmask(int maskAt, int from, int length) {
-      byte m0 = buffer[maskAt];
-      byte m1 = buffer[maskAt + 1];
-      byte m2 = buffer[maskAt + 2];
-      byte m3 = buffer[maskAt + 3];
+      long mask4 = Integer.toUnsignedLong((int) INT_LE.get(buffer, maskAt));
+      long mask8 = mask4 | (mask4 << 32);
       int i = 0;
-      for (; i + 3 < length; i += 4) {
-        buffer[from + i] ^= m0;
-        buffer[from + i + 1] ^= m1;
-        buffer[from + i + 2] ^= m2;
-        buffer[from + i + 3] ^= m3;
+      for (; i + 8 <= length; i += 8) {
+        LONG_LE.set(buffer, from + i, (long) LONG_LE.get(buffer, from + i) ^ mask8);
       }
       for (; i < length; i++) {
         buffer[from + i] ^= buffer[maskAt + (i & 3)];
@@ -355,7 +495,7 @@ final class SpreedSocket extends GraphStage<FlowShape<ByteString, ByteString>> {
           if (fin) {
             // UTF-8 decoded per message: a character may straddle two frames.
             String text = new String(partial, 0, partialLength, StandardCharsets.UTF_8);
-            partial = new byte[0];
+            partial = NO_BYTES;
             partialLength = 0;
             deliver(text);
           }
@@ -373,7 +513,7 @@ final class SpreedSocket extends GraphStage<FlowShape<ByteString, ByteString>> {
       if (inboundEnded) {
         return;
       }
-      metrics.frameIn();
+      messagesRead++;
       ClientMessage message = InboundGate.parse(text, connection);
       if (message != null && !gate.dispatch(message, connection.id())) {
         readPaused = true;
@@ -443,8 +583,10 @@ final class SpreedSocket extends GraphStage<FlowShape<ByteString, ByteString>> {
         byte[] payload = ((String) next).getBytes(StandardCharsets.UTF_8);
         batch.add(payload);
         total += headerLength(payload.length) + payload.length;
+      }
+      if (!batch.isEmpty()) {
         stall.taken();
-        events.pushed();
+        events.pushed(batch.size());
       }
       for (byte[] frame : control) {
         total += frame.length;
@@ -561,6 +703,9 @@ final class SpreedSocket extends GraphStage<FlowShape<ByteString, ByteString>> {
 
     @Override
     public void postStop() {
+      if (connection == null) {
+        return; // not a WebSocket
+      }
       // The outbound side first: frames a session sends from now on are kept for its resume.
       endOutbound(tooSlow);
       endInbound(new IOException("socket closed"));

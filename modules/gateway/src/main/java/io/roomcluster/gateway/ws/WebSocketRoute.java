@@ -10,6 +10,7 @@ import io.roomcluster.protocol.message.ServerMessage;
 import io.roomcluster.protocol.message.WelcomeMessage;
 import java.net.InetSocketAddress;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -94,26 +95,37 @@ public final class WebSocketRoute extends AllDirectives {
   }
 
   /**
-   * A new connection whose first bytes are {@code first}: its whole flow if they are a complete
-   * upgrade of {@code /spreed} (a {@link SpreedSocket}); empty for anything else, and while
-   * draining, which pekko-http then serves through {@link #route} or {@link #upgrade}.
+   * The stage of a new connection on the node's port: a {@link SpreedSocket} if its first read is
+   * a complete upgrade of {@code /spreed}; anything else (and everything while draining, which
+   * {@link #route} answers) is served by {@code otherwise}, pekko-http's server layer.
    */
-  public Optional<Flow<ByteString, ByteString, NotUsed>> socket(ByteString first, InetSocketAddress remote) {
-    if (NodeState.get(system).draining()) {
-      return Optional.empty();
-    }
-    return UpgradeRequest.parse(first)
-        .map(
-            upgrade -> {
-              String address =
-                  upgrade.forwardedFor() != null
-                      ? upgrade.forwardedFor()
-                      : remote.getAddress().getHostAddress() + ":" + remote.getPort();
-              Ends ends = open(address);
-              return Flow.fromGraph(
-                  new SpreedSocket(
-                      upgrade.response(upgradeHeaders), upgrade.rest(), limits, ends.connection(), ends.gate(), ends.events(), metrics));
-            });
+  public Flow<ByteString, ByteString, NotUsed> portConnection(
+      InetSocketAddress remote, Supplier<Flow<ByteString, ByteString, NotUsed>> otherwise) {
+    return Flow.fromGraph(
+        new SpreedSocket(
+            new SpreedSocket.Opener() {
+              @Override
+              public Optional<SpreedSocket.Opened> open(ByteString first) {
+                if (NodeState.get(system).draining()) {
+                  return Optional.empty();
+                }
+                return UpgradeRequest.parse(first).map(upgrade -> opened(upgrade, remote));
+              }
+
+              @Override
+              public Flow<ByteString, ByteString, NotUsed> otherwise() {
+                return otherwise.get();
+              }
+            },
+            limits,
+            metrics));
+  }
+
+  private SpreedSocket.Opened opened(UpgradeRequest upgrade, InetSocketAddress remote) {
+    String address =
+        upgrade.forwardedFor() != null ? upgrade.forwardedFor() : remote.getAddress().getHostAddress() + ":" + remote.getPort();
+    Ends ends = open(address);
+    return new SpreedSocket.Opened(upgrade.response(upgradeHeaders), upgrade.rest(), ends.connection(), ends.gate(), ends.events());
   }
 
   private HttpResponse accept(WebSocketUpgrade upgrade, String clientAddress) {
@@ -168,8 +180,8 @@ public final class WebSocketRoute extends AllDirectives {
         gate,
         new OutboundQueue.StreamEvents() {
           @Override
-          public void pushed() {
-            metrics.frameOut();
+          public void pushed(int frames) {
+            metrics.framesOut(frames);
           }
 
           @Override
