@@ -17,6 +17,7 @@ import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.SharedKillSwitch;
 import org.apache.pekko.stream.javadsl.BidiFlow;
 import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.TLSPlacebo;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.apache.pekko.util.ByteString;
@@ -57,7 +58,7 @@ public final class SignalingPort {
     return Tcp.get(system)
         .bind(host, port, settings.getBacklog(), List.of(), false, Optional.empty())
         .to(
-            org.apache.pekko.stream.javadsl.Sink.foreach(
+            Sink.foreach(
                 connection ->
                     connection.handleWith(
                         connectionFlow(system, connection.remoteAddress(), webSocket, handler, settings, httpConnections),

@@ -81,7 +81,7 @@ public record UpgradeRequest(String key, String forwardedFor, ByteString rest) {
         || !isValidKey(key)) {
       return Optional.empty();
     }
-    return Optional.of(new UpgradeRequest(key, clientAddress(forwardedFor, realIp), first.drop(headEnd + 4)));
+    return Optional.of(new UpgradeRequest(key, proxiedAddress(forwardedFor, realIp), first.drop(headEnd + 4)));
   }
 
   /** The 101 answer; {@code headers} are more header lines, each ending in CRLF. */
@@ -138,8 +138,11 @@ public record UpgradeRequest(String key, String forwardedFor, ByteString rest) {
     }
   }
 
-  /** Proxy headers first, like pekko-http's {@code extractClientIP}; null if there are none. */
-  private static String clientAddress(String forwardedFor, String realIp) {
+  /**
+   * The client's address from proxy headers ({@code X-Forwarded-For}'s first entry, else {@code
+   * X-Real-Ip}), like pekko-http's {@code extractClientIP}; null if there are none.
+   */
+  static String proxiedAddress(String forwardedFor, String realIp) {
     if (forwardedFor != null) {
       int comma = forwardedFor.indexOf(',');
       return (comma < 0 ? forwardedFor : forwardedFor.substring(0, comma)).trim();

@@ -134,16 +134,14 @@ public final class WebSocketRoute extends AllDirectives {
 
   /** Who connected, for the logs: proxy headers first, like pekko-http's {@code extractClientIP}. */
   private static String clientAddress(HttpRequest request) {
-    Optional<HttpHeader> forwarded = request.getHeader("X-Forwarded-For");
-    if (forwarded.isPresent()) {
-      String first = forwarded.get().value();
-      int comma = first.indexOf(',');
-      return (comma < 0 ? first : first.substring(0, comma)).trim();
+    String proxied =
+        UpgradeRequest.proxiedAddress(
+            request.getHeader("X-Forwarded-For").map(HttpHeader::value).orElse(null),
+            request.getHeader("X-Real-Ip").map(HttpHeader::value).orElse(null));
+    if (proxied != null) {
+      return proxied;
     }
-    return request
-        .getHeader("X-Real-Ip")
-        .map(HttpHeader::value)
-        .orElseGet(() -> request.getAttribute(AttributeKeys.remoteAddress).map(Object::toString).orElse("unknown"));
+    return request.getAttribute(AttributeKeys.remoteAddress).map(Object::toString).orElse("unknown");
   }
 
   /** Client messages handed to actors and not yet taken, per socket, before it stops reading. */
