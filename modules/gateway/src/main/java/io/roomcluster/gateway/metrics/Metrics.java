@@ -238,10 +238,6 @@ public final class Metrics {
     framesIn.inc(frames);
   }
 
-  public void frameOut() {
-    framesOut.inc();
-  }
-
   /** Frames written to a socket in one write. */
   public void framesOut(int frames) {
     framesOut.inc(frames);

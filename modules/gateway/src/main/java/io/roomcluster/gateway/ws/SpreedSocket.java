@@ -537,7 +537,10 @@ final class SpreedSocket extends GraphStage<FlowShape<ByteString, ByteString>> {
       writeOut();
     }
 
-    /** Closes with {@code code} after what is already queued; reads nothing more. */
+    /**
+     * Closes with {@code code} at once and reads nothing more; frames still queued are not
+     * written (the session keeps them for the client's resume).
+     */
     private void failConnection(int code, String why) {
       endOutbound(false);
       endInbound(new IOException(why));

@@ -59,8 +59,8 @@ class MetricsTest {
     metrics.messageRouted("bogus");
     metrics.messageRouted((String) null);
     metrics.frameIn();
-    metrics.frameOut();
-    metrics.frameOut();
+    metrics.framesOut(1);
+    metrics.framesOut(1);
     metrics.slowClientDisconnect();
     metrics.backendRequest("auth", true, 30_000_000);
     metrics.backendRequest("auth", false, 12_000_000_000L);
@@ -127,7 +127,8 @@ class MetricsTest {
     Runnable calls = () -> {
       for (int i = 0; i < 10_000; i++) {
         metrics.frameIn();
-        metrics.frameOut();
+        metrics.framesIn(3);
+        metrics.framesOut(3);
         metrics.messageRouted("transient");
         metrics.messageRouted(Metrics.MessageType.USER);
         metrics.backendRequest("room", i % 2 == 0, i * 1000L);
