@@ -46,7 +46,7 @@ import org.apache.pekko.util.ByteString;
  * {@code maxMessageBytes} closes the socket (here with 1009, as the reference's read limit
  * does); a client that sent nothing for {@code pingInterval} is pinged; one that sent no frame
  * at all (pongs included) for {@code pongWait} is cut off; protocol violations close with 1002; a
- * close started by either side waits at most {@link TextFrameStack#CLOSE_TIMEOUT} for the other
+ * close started by either side waits at most {@link #CLOSE_TIMEOUT} for the other
  * side's close frame, and frames the client sent before its close are still read.
  */
 final class SpreedSocket extends GraphStage<FlowShape<ByteString, ByteString>> {
@@ -67,7 +67,9 @@ final class SpreedSocket extends GraphStage<FlowShape<ByteString, ByteString>> {
   private static final int MESSAGE_TOO_BIG = 1009;
 
   /** Frames written in one go, at most (one TCP write; more wait for the next pull). */
-  static final int MAX_BATCH_BYTES = 64 * 1024;
+  private static final int MAX_BATCH_BYTES = 64 * 1024;
+  /** How long either side's close waits for the other's (pekko-http's stack uses the same). */
+  private static final Duration CLOSE_TIMEOUT = Duration.ofMillis(TextFrameStack.CLOSE_TIMEOUT.toMillis());
 
   record Limits(int maxMessageBytes, Duration pingInterval, Duration pongWait) {}
 
@@ -555,7 +557,7 @@ final class SpreedSocket extends GraphStage<FlowShape<ByteString, ByteString>> {
       if (!closeSent) {
         closeSent = true;
         closeFrame = controlFrame(CLOSE, new byte[] {(byte) (code >> 8), (byte) code});
-        scheduleOnce("close", Duration.ofMillis(TextFrameStack.CLOSE_TIMEOUT.toMillis()));
+        scheduleOnce("close", CLOSE_TIMEOUT);
       }
     }
 
@@ -640,7 +642,7 @@ final class SpreedSocket extends GraphStage<FlowShape<ByteString, ByteString>> {
       if (!isClosed(in) && !hasBeenPulled(in)) {
         pull(in);
       }
-      scheduleOnce("linger", Duration.ofMillis(TextFrameStack.CLOSE_TIMEOUT.toMillis()));
+      scheduleOnce("linger", CLOSE_TIMEOUT);
     }
 
     private void failTooSlow(String why) {
