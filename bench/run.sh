@@ -358,6 +358,28 @@ anchor_run() { # $1 = clients, $2 = seconds, $3 = workdir, $4 = log, $5 = note f
     timeout -s INT -k 20 $((t + 240)) "${cmd[@]}" > "$log" 2>&1
 }
 
+sample_socket_io() { # $1 = server PID, $2 = file; one line a second until the server exits or is told to stop
+  # Where a message stream is held up: the server's socket reads and writes (rchar/wchar of
+  # /proc/PID/io, bytes through read/write calls, nearly all of them on the port's sockets) and,
+  # every 5th second, the bytes queued on the port's TCP sockets: written by the server and not
+  # yet read by the clients (the clients' Recv-Q), not yet sent by the server's kernel (its Send-Q),
+  # and sent by the clients but not yet read by the server (its Recv-Q).
+  local i=0 io q port=":${ADDR##*:}"
+  while kill -0 "$1" 2>/dev/null; do
+    io=$(awk '/^rchar/{r=$2} /^wchar/{w=$2} END{printf "%s,%s", r, w}' "/proc/$1/io" 2>/dev/null) || break
+    q=",,"
+    if [ $((i % 5)) -eq 0 ]; then
+      q=$("${NSX[@]}" ss -Htn 2>/dev/null | awk -v p="$port" '
+        function ends(s) { return substr(s, length(s) - length(p) + 1) == p }
+        ends($5) { cr += $2 } ends($4) { ss += $3; sr += $2 }
+        END { printf "%d,%d,%d", cr, ss, sr }')
+    fi
+    echo "$(date +%s.%N),$io,$q"
+    i=$((i + 1))
+    sleep 1
+  done > "$2"
+}
+
 run_debian() { # $1 = case (debian-N), $2 = server, $3 = rep
   # The server is started here (same INI, same start as the bench runs, up to 60 s to listen)
   # and handed to anchor-run.sh with "-s none --server-pid": it samples it and runs the client
@@ -379,17 +401,43 @@ run_debian() { # $1 = case (debian-N), $2 = server, $3 = rep
       || note "$c: the warm-up against $s #$r exited with $? (see logs/$c-$s-$r.warmup.log)"
   fi
   echo "bench: $c (reference's client) against $s (#$r)"
+  sample_socket_io "$SPID" "$w/socket-io.csv" &
+  local iopid=$!
   anchor_run "$n" "$DEB_DURATION" "$w" "$WORK/logs/$c-$s-$r.anchor.log" "" --probe \
     || note "$c: anchor-run.sh against $s #$r exited with $? (see logs/$c-$s-$r.anchor.log)"
+  kill "$iopid" 2>/dev/null || true
+  wait "$iopid" 2>/dev/null || true
   sed -n '/^| clients/,/registered sessions/p' "$WORK/logs/$c-$s-$r.anchor.log" | sed 's/^/    /' | head -8
   stop_server
   rundir=$(ls -d "$w"/runs/*/ 2>/dev/null | tail -1)
   if [ -n "$rundir" ] && [ -f "$rundir/summary.json" ]; then
-    python3 - "$rundir" "$RES/debian/${c}__${s}__${r}.json" "$load1" "$BUSY_BEFORE" <<'PY'
+    python3 - "$rundir" "$RES/debian/${c}__${s}__${r}.json" "$load1" "$BUSY_BEFORE" "$w/socket-io.csv" <<'PY'
 import gzip, json, os, re, sys
 run = sys.argv[1]
 d = json.load(open(os.path.join(run, "summary.json")))
 d["load1_before"] = float(sys.argv[3])
+# The measured window: anchor-run's 1 s samples start with its client; it measures from
+# setup_s (all hellos answered) for window_s seconds.
+try:
+    first = float(open(os.path.join(run, "samples.csv")).readline().split(",")[0])
+    t0 = first + d["setup_s"]
+    t1 = t0 + d["window_s"]
+    rows = [l.strip().split(",") for l in open(sys.argv[5])]
+    rows = [r for r in rows if len(r) == 6 and r[1] and r[2]]
+    inside = [r for r in rows if t0 <= float(r[0]) <= t1]
+    if len(inside) >= 2:
+        a, b = inside[0], inside[-1]
+        dt = float(b[0]) - float(a[0])
+        d["server_read_mb_per_s"] = round((int(b[1]) - int(a[1])) / dt / 1e6, 2)
+        d["server_write_mb_per_s"] = round((int(b[2]) - int(a[2])) / dt / 1e6, 2)
+    queued = [r for r in inside if r[3]]
+    if queued:
+        q = queued[-1]
+        d["unread_by_clients_mb_end"] = round(int(q[3]) / 1e6, 1)
+        d["unsent_by_server_mb_end"] = round(int(q[4]) / 1e6, 1)
+        d["unread_by_server_mb_end"] = round(int(q[5]) / 1e6, 1)
+except (OSError, KeyError, ValueError, IndexError):
+    pass
 # busy % before the server was started (anchor-run measures it after, with the server idle)
 d["machine_busy_pct_before_start"] = int(sys.argv[4])
 # anchor-run counts roomcluster's welcome frame ("Unsupported message type", harmless for the

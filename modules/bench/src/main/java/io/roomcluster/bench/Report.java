@@ -489,6 +489,13 @@ final class Report {
         Metric.at("sent msg/s", Better.NONE, 0, "/sent_per_s_avg"),
         Metric.at("backlog at end (sent - received)", Better.DOWN, 0, "/delta_last"),
         Metric.at("messages late > 1 s", Better.DOWN, 0, "/late_msgs_over_1s"),
+        // Where the backlog sits (bench/run.sh's sample_socket_io): written by the server but not
+        // read by the clients, or sent by the clients and not read by the server.
+        Metric.at("server reads from sockets, MB/s", Better.NONE, 2, "/server_read_mb_per_s"),
+        Metric.at("server writes to sockets, MB/s", Better.NONE, 2, "/server_write_mb_per_s"),
+        Metric.at("at end: MB written by the server, unread by the clients", Better.NONE, 1, "/unread_by_clients_mb_end"),
+        Metric.at("at end: MB in the server's kernel send queues", Better.NONE, 1, "/unsent_by_server_mb_end"),
+        Metric.at("at end: MB sent by the clients, unread by the server", Better.NONE, 1, "/unread_by_server_mb_end"),
         Metric.at("probe one-way p50 ms", Better.DOWN, 2, "/probe/p50_ms"),
         Metric.at("probe one-way p99 ms", Better.DOWN, 2, "/probe/p99_ms"),
         Metric.at("probe messages lost", Better.DOWN, 0, "/probe/lost"),
