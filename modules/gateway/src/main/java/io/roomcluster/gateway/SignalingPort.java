@@ -1,8 +1,8 @@
 package io.roomcluster.gateway;
 
+import io.roomcluster.gateway.net.TcpListener;
 import io.roomcluster.gateway.ws.WebSocketRoute;
 import java.net.InetSocketAddress;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
@@ -17,9 +17,7 @@ import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.SharedKillSwitch;
 import org.apache.pekko.stream.javadsl.BidiFlow;
 import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.TLSPlacebo;
-import org.apache.pekko.stream.javadsl.Tcp;
 import org.apache.pekko.util.ByteString;
 
 /**
@@ -36,14 +34,18 @@ import org.apache.pekko.util.ByteString;
  * request in practice; a request split over reads goes to pekko-http, which serves it the same
  * way, only slower. The connection's one stage makes it: a WebSocket has no stage in front of
  * it, pekko-http's layer runs fused inside the stage for the other connections.
+ *
+ * <p>The port itself is our own {@link TcpListener}, not pekko's {@code Tcp}: each connection's
+ * socket is a stage fused with the one above, read by a selector thread and written by the
+ * stream itself (see {@code ChannelStage} for the measurements behind it).
  */
 public final class SignalingPort {
 
-  private final Tcp.ServerBinding binding;
+  private final TcpListener listener;
   private final SharedKillSwitch httpConnections;
 
-  private SignalingPort(Tcp.ServerBinding binding, SharedKillSwitch httpConnections) {
-    this.binding = binding;
+  private SignalingPort(TcpListener listener, SharedKillSwitch httpConnections) {
+    this.listener = listener;
     this.httpConnections = httpConnections;
   }
 
@@ -55,16 +57,15 @@ public final class SignalingPort {
       Function<HttpRequest, CompletionStage<HttpResponse>> handler) {
     ServerSettings settings = ServerSettings.create(system.classicSystem());
     SharedKillSwitch httpConnections = KillSwitches.shared("roomcluster-http-connections");
-    return Tcp.get(system)
-        .bind(host, port, settings.getBacklog(), List.of(), false, Optional.empty())
-        .to(
-            Sink.foreach(
-                connection ->
-                    connection.handleWith(
-                        connectionFlow(system, connection.remoteAddress(), webSocket, handler, settings, httpConnections),
-                        system)))
-        .run(system)
-        .thenApply(binding -> new SignalingPort(binding, httpConnections));
+    TcpListener.Options options =
+        new TcpListener.Options(settings.getBacklog(), system.settings().config().getInt("roomcluster.http.socket-loops"));
+    return TcpListener.bind(
+            system,
+            host,
+            port,
+            options,
+            remote -> connectionFlow(system, remote, webSocket, handler, settings, httpConnections))
+        .thenApply(listener -> new SignalingPort(listener, httpConnections));
   }
 
   private static Flow<ByteString, ByteString, NotUsed> connectionFlow(
@@ -99,12 +100,12 @@ public final class SignalingPort {
   }
 
   public InetSocketAddress localAddress() {
-    return binding.localAddress();
+    return listener.localAddress();
   }
 
   /** No new connections; those open stay. */
   public CompletionStage<Done> unbind() {
-    return binding.unbind().thenApply(ignored -> Done.getInstance());
+    return listener.unbind();
   }
 
   /**
