@@ -30,6 +30,7 @@ public record SignalingSettings(
     boolean devBackendEnabled,
     String devBackendPath,
     Duration roomAskTimeout,
+    Duration roomRelayRetryWindow,
     Duration roomPingInterval) {
 
   /** Placeholder values shipped in the reference's server.conf.in: refuse them. */
@@ -82,6 +83,7 @@ public record SignalingSettings(
         c.getBoolean("dev-backend.enabled"),
         c.getString("dev-backend.path"),
         c.getDuration("room.ask-timeout"),
+        c.getDuration("room.relay-retry-window"),
         c.getDuration("backend.room-ping-interval"));
   }
 

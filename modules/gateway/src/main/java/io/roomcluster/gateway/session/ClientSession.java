@@ -172,9 +172,9 @@ public final class ClientSession {
   }
 
   /** A room or call message sent to its room and not acknowledged yet. */
-  private record UnackedRelay(RoomId roomId, boolean callOnly, String json, long sentAtNanos, int attempts) {
+  private record UnackedRelay(RoomId roomId, boolean callOnly, String json, long firstSentNanos, long sentAtNanos) {
     UnackedRelay sentAgain(long nowNanos) {
-      return new UnackedRelay(roomId, callOnly, json, nowNanos, attempts + 1);
+      return new UnackedRelay(roomId, callOnly, json, firstSentNanos, nowNanos);
     }
   }
 
@@ -186,8 +186,6 @@ public final class ClientSession {
    */
   private static final java.time.Duration RELAY_ACK_TIMEOUT = java.time.Duration.ofSeconds(2);
   private static final java.time.Duration RELAY_RETRY_CHECK = java.time.Duration.ofMillis(500);
-  /** Sends of one room message at most: a room gone for longer than ~8 s loses it. */
-  private static final int RELAY_ATTEMPTS = 4;
   /** Unacknowledged room messages kept at most; the oldest is given up beyond. */
   private static final int MAX_UNACKED_RELAYS = 256;
 
@@ -722,7 +720,8 @@ public final class ClientSession {
     if (!timers.isTimerActive(RetryRelays.INSTANCE)) {
       timers.startTimerWithFixedDelay(RetryRelays.INSTANCE, RELAY_RETRY_CHECK);
     }
-    UnackedRelay relay = new UnackedRelay(roomId, callOnly, json, System.nanoTime(), 1);
+    long now = System.nanoTime();
+    UnackedRelay relay = new UnackedRelay(roomId, callOnly, json, now, now);
     unackedRelays.put(seq, relay);
     if (unackedRelays.size() > MAX_UNACKED_RELAYS) {
       unackedRelays.pollFirstEntry(); // the room has not answered for a long time
@@ -743,18 +742,20 @@ public final class ClientSession {
   }
 
   /**
-   * Sends again, in order, what was not acknowledged in time; gives up after {@link
-   * #RELAY_ATTEMPTS}, or at once if this session is no longer in that room (the room would drop it).
+   * Sends again, in order, what was not acknowledged in time; gives up once the first send is
+   * {@code room.relay-retry-window} old, or at once if this session is no longer in that room
+   * (the room would drop it).
    */
   private Behavior<Command> onRetryRelays() {
     long now = System.nanoTime();
+    long window = shared.settings().roomRelayRetryWindow().toNanos();
     for (var it = unackedRelays.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<Long, UnackedRelay> entry = it.next();
       UnackedRelay relay = entry.getValue();
       if (now - relay.sentAtNanos() < RELAY_ACK_TIMEOUT.toNanos()) {
         continue;
       }
-      if (room == null || !room.roomId().equals(relay.roomId()) || relay.attempts() >= RELAY_ATTEMPTS) {
+      if (room == null || !room.roomId().equals(relay.roomId()) || now - relay.firstSentNanos() >= window) {
         it.remove();
         shared.metrics().roomRelayGivenUp();
         continue;
