@@ -309,7 +309,7 @@ final class ChaosClient {
     sendJoin();
   }
 
-  private synchronized void onClosed(int gen) {
+  private synchronized void onClosed(int gen, String how) {
     if (gen != generation) {
       return;
     }
@@ -318,7 +318,7 @@ final class ChaosClient {
       return;
     }
     closeTimes.add(System.nanoTime());
-    ledger.traceNote("c" + index + " n" + currentNode + " socket closed");
+    ledger.traceNote("c" + index + " n" + currentNode + " socket closed (" + how + ")");
     lostSocket();
   }
 
@@ -684,13 +684,13 @@ final class ChaosClient {
 
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-      onClosed(gen);
+      onClosed(gen, "close " + statusCode + (reason.isEmpty() ? "" : " " + reason));
       return null;
     }
 
     @Override
     public void onError(WebSocket webSocket, Throwable error) {
-      onClosed(gen);
+      onClosed(gen, "error " + error);
     }
   }
 }
