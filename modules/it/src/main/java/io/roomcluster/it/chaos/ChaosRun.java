@@ -231,7 +231,7 @@ public final class ChaosRun {
     scheduler = s;
     cluster = new ChaosCluster(options, runDir, base.resolve("node-pids"), jar, http, log, cassandra.contactPoint(),
         nextcloud.baseUrl(), BACKEND_SECRET);
-    ledger = new Ledger(options, tag, cluster, http, scheduler, nextcloud.authUrl(), runDir.resolve("frames.log"));
+    ledger = new Ledger(options, tag, cluster, http, scheduler, nextcloud.authUrl(), runDir.resolve("frames.log"), log.startNanos());
   }
 
   private void startCluster() {

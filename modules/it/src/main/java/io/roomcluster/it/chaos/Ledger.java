@@ -67,7 +67,8 @@ final class Ledger implements AutoCloseable {
   final HttpClient http;
   final ScheduledExecutorService scheduler;
   final String nextcloudAuthUrl;
-  private final long startNanos = System.nanoTime();
+  /** The run's start (run.log's zero): frames.log, lost-deliveries.log and result.json count from it too. */
+  private final long startNanos;
   final Map<String, SessionInfo> sessions = new ConcurrentHashMap<>();
   private volatile long baselineNanos = -1;
   volatile boolean traffic;
@@ -77,7 +78,8 @@ final class Ledger implements AutoCloseable {
   private final BufferedWriter trace;
 
   Ledger(ChaosOptions options, String runTag, NodeDirectory nodes, HttpClient http, ScheduledExecutorService scheduler,
-      String nextcloudAuthUrl, Path traceFile) throws IOException {
+      String nextcloudAuthUrl, Path traceFile, long startNanos) throws IOException {
+    this.startNanos = startNanos;
     this.options = options;
     this.nodes = nodes;
     this.http = http;

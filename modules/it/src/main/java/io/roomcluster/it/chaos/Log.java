@@ -33,6 +33,10 @@ final class Log implements AutoCloseable {
     return (System.nanoTime() - start) / 1_000_000;
   }
 
+  long startNanos() {
+    return start;
+  }
+
   synchronized void info(String format, Object... args) {
     String line = String.format("[%7.1f s] %s", elapsedMillis() / 1000.0, String.format(format, args));
     if (!quiet) {
