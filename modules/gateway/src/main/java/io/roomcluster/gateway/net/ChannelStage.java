@@ -96,7 +96,7 @@ final class ChannelStage extends GraphStage<FlowShape<ByteString, ByteString>> {
     final SelectorLoop loop;
     private final ByteBuffer readBuffer;
     private final AtomicInteger reading = new AtomicInteger(IDLE);
-    private SelectionKey key;
+    private final SelectionKey key;
     private volatile AsyncCallback<Object> stage;
 
     /** Call on the loop's thread; {@code readBuffer} is the loop's, shared by its connections. */

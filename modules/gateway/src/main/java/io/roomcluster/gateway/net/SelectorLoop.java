@@ -101,7 +101,7 @@ final class SelectorLoop implements Runnable {
         log.error("socket loop stopped", e);
       }
     } finally {
-      // The actor system is gone: close what is still open (its streams cannot any more).
+      // The loop ends with the actor system (or failed): close what is still open, no stream will.
       if (selector.isOpen()) {
         for (SelectionKey key : selector.keys()) {
           try {
