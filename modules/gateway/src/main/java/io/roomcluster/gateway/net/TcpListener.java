@@ -125,6 +125,13 @@ public final class TcpListener {
         () -> {
           if (acceptKey != null) {
             acceptKey.cancel();
+            try {
+              // Deregisters the cancelled key now: a channel closed while still registered keeps
+              // its socket listening until the loop's next select.
+              loops[0].selector().selectNow();
+            } catch (IOException e) {
+              log.warn("unbinding: {}", e.toString());
+            }
           }
           closeQuietly(server);
           unbound.complete(Done.getInstance());
