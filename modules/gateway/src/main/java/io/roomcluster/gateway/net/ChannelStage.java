@@ -44,7 +44,6 @@ final class ChannelStage extends GraphStage<FlowShape<ByteString, ByteString>> {
 
   /** How long a connection whose output is done waits for the peer to close before closing. */
   static final Duration LINGER = Duration.ofSeconds(3);
-  private static final int READ_BUFFER_BYTES = 64 * 1024;
 
   private final Inlet<ByteString> in = Inlet.create("ChannelStage.in");
   private final Outlet<ByteString> out = Outlet.create("ChannelStage.out");
@@ -94,21 +93,15 @@ final class ChannelStage extends GraphStage<FlowShape<ByteString, ByteString>> {
 
     final SocketChannel channel;
     final SelectorLoop loop;
-    private final ByteBuffer readBuffer;
     private final AtomicInteger reading = new AtomicInteger(IDLE);
     private final SelectionKey key;
     private volatile AsyncCallback<Object> stage;
 
-    /** Call on the loop's thread; {@code readBuffer} is the loop's, shared by its connections. */
-    Wire(SocketChannel channel, SelectorLoop loop, ByteBuffer readBuffer) throws IOException {
+    /** Call on the loop's thread. */
+    Wire(SocketChannel channel, SelectorLoop loop) throws IOException {
       this.channel = channel;
       this.loop = loop;
-      this.readBuffer = readBuffer;
       this.key = channel.register(loop.selector(), SelectionKey.OP_READ, this);
-    }
-
-    static ByteBuffer newReadBuffer() {
-      return ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
     }
 
     @Override
@@ -131,6 +124,7 @@ final class ChannelStage extends GraphStage<FlowShape<ByteString, ByteString>> {
         return;
       }
       Object read;
+      ByteBuffer readBuffer = loop.readBuffer();
       try {
         readBuffer.clear();
         int n = channel.read(readBuffer);
@@ -211,10 +205,8 @@ final class ChannelStage extends GraphStage<FlowShape<ByteString, ByteString>> {
   }
 
   private final class Logic extends TimerGraphStageLogic {
+    /** Bytes the handler pushed that the socket has not taken yet. */
     private ByteBuffer pending;
-    private boolean outputDone;
-    private boolean inputDone;
-    private boolean closed;
 
     Logic() {
       super(shape);
@@ -236,8 +228,7 @@ final class ChannelStage extends GraphStage<FlowShape<ByteString, ByteString>> {
 
             @Override
             public void onUpstreamFailure(Throwable ex) {
-              close();
-              failStage(ex);
+              failStage(ex); // postStop closes the socket
             }
           });
       setHandler(
@@ -250,14 +241,17 @@ final class ChannelStage extends GraphStage<FlowShape<ByteString, ByteString>> {
 
             @Override
             public void onDownstreamFinish(Throwable cause) {
-              inputDone = true;
               wire.stopReading();
-              if (outputDone) {
-                close();
+              if (outputDone()) {
                 completeStage();
               } // else the handler still writes; it completes its output when done
             }
           });
+    }
+
+    /** The handler ended its output and the socket took all of it. */
+    private boolean outputDone() {
+      return isClosed(in) && pending == null;
     }
 
     @Override
@@ -276,15 +270,12 @@ final class ChannelStage extends GraphStage<FlowShape<ByteString, ByteString>> {
           write();
         }
       } else if (event == Signal.PEER_CLOSED) {
-        inputDone = true;
-        if (outputDone) {
-          close();
+        if (outputDone()) {
           completeStage();
         } else {
           complete(out);
         }
       } else if (event instanceof IOException e) {
-        close();
         failStage(e);
       }
     }
@@ -298,7 +289,6 @@ final class ChannelStage extends GraphStage<FlowShape<ByteString, ByteString>> {
           }
         }
       } catch (IOException e) {
-        close();
         failStage(e);
         return;
       }
@@ -311,16 +301,13 @@ final class ChannelStage extends GraphStage<FlowShape<ByteString, ByteString>> {
     }
 
     private void outputFinished() {
-      outputDone = true;
-      if (inputDone) {
-        close();
-        completeStage();
+      if (isClosed(out)) {
+        completeStage(); // the peer is done too
         return;
       }
       try {
         wire.channel.shutdownOutput();
       } catch (IOException e) {
-        close();
         completeStage();
         return;
       }
@@ -329,20 +316,13 @@ final class ChannelStage extends GraphStage<FlowShape<ByteString, ByteString>> {
 
     @Override
     public void onTimer(Object key) {
-      close();
       completeStage();
     }
 
-    private void close() {
-      if (!closed) {
-        closed = true;
-        wire.close();
-      }
-    }
-
+    /** However the stage ends (completed, failed, or its actor system gone), the socket closes. */
     @Override
     public void postStop() {
-      close();
+      wire.close();
     }
   }
 }

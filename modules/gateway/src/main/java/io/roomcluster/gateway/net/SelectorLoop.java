@@ -1,6 +1,7 @@
 package io.roomcluster.gateway.net;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -30,6 +31,8 @@ final class SelectorLoop implements Runnable {
 
   private final Selector selector;
   private final Thread thread;
+  /** Where the loop reads a ready socket; the bytes are copied out before the next read. */
+  private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
   private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   /** Set while the loop is (about to be) blocked in select: only then does a task need a wakeup. */
   private final AtomicBoolean sleeping = new AtomicBoolean();
@@ -47,6 +50,11 @@ final class SelectorLoop implements Runnable {
 
   Selector selector() {
     return selector;
+  }
+
+  /** Only on the loop's thread. */
+  ByteBuffer readBuffer() {
+    return readBuffer;
   }
 
   boolean inLoop() {

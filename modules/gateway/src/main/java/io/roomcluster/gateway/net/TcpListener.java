@@ -3,7 +3,6 @@ package io.roomcluster.gateway.net;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -37,7 +36,6 @@ public final class TcpListener {
   private final ActorSystem<?> system;
   private final ServerSocketChannel server;
   private final SelectorLoop[] loops;
-  private final ByteBuffer[] readBuffers;
   private final Function<InetSocketAddress, Flow<ByteString, ByteString, NotUsed>> handler;
   private final Materializer materializer;
   private final CompletableFuture<Done> unbound = new CompletableFuture<>();
@@ -58,10 +56,6 @@ public final class TcpListener {
     this.system = system;
     this.server = server;
     this.loops = loops;
-    this.readBuffers = new ByteBuffer[loops.length];
-    for (int i = 0; i < loops.length; i++) {
-      readBuffers[i] = ChannelStage.Wire.newReadBuffer();
-    }
     this.handler = handler;
     this.materializer = Materializer.matFromSystem(system);
   }
@@ -153,20 +147,19 @@ public final class TcpListener {
         return;
       }
       SelectorLoop loop = loops[next];
-      ByteBuffer readBuffer = readBuffers[next];
       next = (next + 1) % loops.length;
-      loop.execute(() -> open(channel, loop, readBuffer));
+      loop.execute(() -> open(channel, loop));
     }
   }
 
-  private void open(SocketChannel channel, SelectorLoop loop, ByteBuffer readBuffer) {
+  private void open(SocketChannel channel, SelectorLoop loop) {
     ChannelStage.Wire wire;
     InetSocketAddress remote;
     try {
       channel.configureBlocking(false);
       channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
       remote = (InetSocketAddress) channel.getRemoteAddress();
-      wire = new ChannelStage.Wire(channel, loop, readBuffer);
+      wire = new ChannelStage.Wire(channel, loop);
     } catch (IOException e) {
       closeQuietly(channel);
       return; // the client is gone already

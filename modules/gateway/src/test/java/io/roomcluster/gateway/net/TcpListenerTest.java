@@ -148,6 +148,9 @@ class TcpListenerTest {
     TcpListener listener = listen(remote -> Flow.of(ByteString.class));
     int port = listener.localAddress().getPort();
     try (Socket open = connect(listener)) {
+      // Accepted, not only queued by the kernel: a connection still in the listen queue goes with it.
+      open.getOutputStream().write("hello".getBytes(StandardCharsets.UTF_8));
+      assertEquals("hello", new String(open.getInputStream().readNBytes(5), StandardCharsets.UTF_8));
       listener.unbind().toCompletableFuture().get(5, TimeUnit.SECONDS);
       assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", port).close());
       open.getOutputStream().write("still here".getBytes(StandardCharsets.UTF_8));
