@@ -1,5 +1,6 @@
 package io.roomcluster.gateway;
 
+import com.typesafe.config.Config;
 import io.roomcluster.gateway.net.TcpListener;
 import io.roomcluster.gateway.ws.WebSocketRoute;
 import java.net.InetSocketAddress;
@@ -57,8 +58,10 @@ public final class SignalingPort {
       Function<HttpRequest, CompletionStage<HttpResponse>> handler) {
     ServerSettings settings = ServerSettings.create(system.classicSystem());
     SharedKillSwitch httpConnections = KillSwitches.shared("roomcluster-http-connections");
+    Config http = system.settings().config().getConfig("roomcluster.http");
     TcpListener.Options options =
-        new TcpListener.Options(settings.getBacklog(), system.settings().config().getInt("roomcluster.http.socket-loops"));
+        new TcpListener.Options(
+            settings.getBacklog(), http.getInt("socket-loops"), (int) http.getBytes("socket-send-buffer").longValue());
     return TcpListener.bind(
             system,
             host,

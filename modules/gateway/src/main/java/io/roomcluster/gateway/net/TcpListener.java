@@ -38,6 +38,7 @@ public final class TcpListener {
   private final SelectorLoop[] loops;
   private final Function<InetSocketAddress, Flow<ByteString, ByteString, NotUsed>> handler;
   private final Materializer materializer;
+  private final int sendBuffer;
   private final CompletableFuture<Done> unbound = new CompletableFuture<>();
   private SelectionKey acceptKey;
   private int next;
@@ -46,14 +47,17 @@ public final class TcpListener {
    * @param backlog connections the kernel queues before they are accepted
    * @param loops selector threads
    */
-  public record Options(int backlog, int loops) {}
+  /** {@code sendBuffer}: SO_SNDBUF of each connection in bytes, 0 leaves it to the kernel's autotuning. */
+  public record Options(int backlog, int loops, int sendBuffer) {}
 
   private TcpListener(
       ActorSystem<?> system,
       ServerSocketChannel server,
       SelectorLoop[] loops,
+      int sendBuffer,
       Function<InetSocketAddress, Flow<ByteString, ByteString, NotUsed>> handler) {
     this.system = system;
+    this.sendBuffer = sendBuffer;
     this.server = server;
     this.loops = loops;
     this.handler = handler;
@@ -90,7 +94,7 @@ public final class TcpListener {
       closeQuietly(server);
       return CompletableFuture.failedFuture(e);
     }
-    TcpListener listener = new TcpListener(system, server, started, handler);
+    TcpListener listener = new TcpListener(system, server, started, options.sendBuffer(), handler);
     CompletableFuture<TcpListener> bound = new CompletableFuture<>();
     started[0].execute(
         () -> {
@@ -158,6 +162,9 @@ public final class TcpListener {
     try {
       channel.configureBlocking(false);
       channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      if (sendBuffer > 0) {
+        channel.setOption(StandardSocketOptions.SO_SNDBUF, sendBuffer);
+      }
       remote = (InetSocketAddress) channel.getRemoteAddress();
       wire = new ChannelStage.Wire(channel, loop);
     } catch (IOException e) {

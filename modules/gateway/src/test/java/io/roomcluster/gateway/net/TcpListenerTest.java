@@ -38,7 +38,11 @@ class TcpListenerTest {
   }
 
   private static TcpListener listen(Function<InetSocketAddress, Flow<ByteString, ByteString, NotUsed>> handler) throws Exception {
-    return TcpListener.bind(KIT.system(), "127.0.0.1", 0, new TcpListener.Options(128, 1), handler).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    return listen(0, handler);
+  }
+
+  private static TcpListener listen(int sendBuffer, Function<InetSocketAddress, Flow<ByteString, ByteString, NotUsed>> handler) throws Exception {
+    return TcpListener.bind(KIT.system(), "127.0.0.1", 0, new TcpListener.Options(128, 1, sendBuffer), handler).toCompletableFuture().get(5, TimeUnit.SECONDS);
   }
 
   private static Socket connect(TcpListener listener) throws IOException {
@@ -89,6 +93,29 @@ class TcpListenerTest {
     } finally {
       listener.unbind().toCompletableFuture().get(5, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  void manySmallFramesToAClientThatDoesNotReadArriveWholeAndInOrder() throws Exception {
+    // 20 000 numbered records of 37 bytes (740 KB) towards a 4 KiB send buffer and a client that
+    // first reads nothing: most of them wait in the stage and go out in gathering writes.
+    int records = 20_000;
+    TcpListener listener =
+        listen(4096, remote -> Flow.fromSinkAndSource(Sink.ignore(), Source.range(1, records).map(TcpListenerTest::record)));
+    try (Socket socket = connect(listener)) {
+      Thread.sleep(300); // the server fills both kernel buffers and backs up meanwhile
+      InputStream in = socket.getInputStream();
+      for (int i = 1; i <= records; i++) {
+        assertEquals(record(i).utf8String(), new String(in.readNBytes(37), StandardCharsets.US_ASCII), "record " + i);
+      }
+      assertEquals(-1, in.read(), "the server closes its side after the last record");
+    } finally {
+      listener.unbind().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+  }
+
+  private static ByteString record(int i) {
+    return ByteString.fromString(String.format("record %010d of the gathering test%n", i).substring(0, 37), StandardCharsets.US_ASCII);
   }
 
   @Test
