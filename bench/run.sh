@@ -449,15 +449,24 @@ if not os.path.exists(path):
 err = re.compile(r"Received error|Received bye|Error:|Error |Could not|Unsupported|panic|fatal")
 frames = welcome = 0
 other = []
+# After its "Interrupted" the client closes every connection while its senders may still be
+# writing (blocked by back-pressure): "Could not send ... connection reset" then says nothing
+# about the run, so those lines are counted apart.
+shutdown = 0
+interrupted = False
 try:
     with opener(path, "rt", errors="replace") as f:
         for line in f:
+            if " | Interrupted" in line:
+                interrupted = True
             if not err.search(line):
                 continue
             if "Received error" in line or "Received bye" in line:
                 frames += 1
             elif "Unsupported message type" in line and "Type:welcome" in line:
                 welcome += 1
+            elif interrupted and "Could not send" in line:
+                shutdown += 1
             else:
                 other.append(line.strip())
 except OSError:
@@ -465,6 +474,7 @@ except OSError:
 d["error_bye_frames"] = frames
 d["welcome_lines"] = welcome
 d["other_error_lines"] = len(other)
+d["shutdown_send_errors"] = shutdown
 d["other_error_examples"] = other[:3]
 json.dump(d, open(sys.argv[2], "w"), indent=2)
 PY

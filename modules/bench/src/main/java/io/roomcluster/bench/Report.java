@@ -503,6 +503,7 @@ final class Report {
         Metric.at("sessions registered", Better.UP, 0, "/registered"),
         Metric.at("error/bye frames received (client log)", Better.DOWN, 0, "/error_bye_frames"),
         Metric.at("other client error lines (not welcome)", Better.DOWN, 0, "/other_error_lines"),
+        Metric.at("sends failed after the client's Interrupted (its own shutdown)", Better.NONE, 0, "/shutdown_send_errors"),
         Metric.at("welcome frames (\"Unsupported message type\", harmless)", Better.NONE, 0, "/welcome_lines"),
         Metric.at("server CPU % (of one CPU)", Better.NONE, 1, "/server_cpu_pct"),
         Metric.at("server RSS MB idle", Better.DOWN, 1, "/server_rss_mb_idle"),
