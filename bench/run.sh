@@ -319,7 +319,7 @@ case_args() { # $1 = case -> BenchMain arguments (without target/labels)
     session) echo "--scenario session $a";;
     room10) echo "--scenario room10 $a";;
     room50) echo "--scenario room50 $a";;
-    storm) echo "--scenario storm $a --room-size 10 --connect-concurrency 100";;
+    storm) echo "--scenario storm $a --room-size 10 --connect-concurrency 100${STORM_WARMUP_CLIENTS:+ --storm-warmup-clients $STORM_WARMUP_CLIENTS}";;
     backend) echo "--scenario backend $a --room-size 10 --concurrency 8";;
     idle) echo "--scenario idle --clients $n --settle 5 --connect-concurrency 20";;
     opens) echo "--scenario opens $a --connect-concurrency 100";;
