@@ -54,7 +54,7 @@ final class ChannelStage extends GraphStage<FlowShape<ByteString, ByteString>> {
   /** How long a connection whose output is done waits for the peer to close before closing. */
   static final Duration LINGER = Duration.ofSeconds(3);
 
-  /** At most this much is taken from the handler before it goes to the socket. */
+  /** While the socket's send buffer is full, at most this much waits here for the next write. */
   static final int GATHER_BYTES = 16 * 1024;
 
   private final Inlet<ByteString> in = Inlet.create("ChannelStage.in");
@@ -278,8 +278,8 @@ final class ChannelStage extends GraphStage<FlowShape<ByteString, ByteString>> {
 
     @Override
     public void preStart() {
-      // Both ports closed is not the end while bytes still wait for the socket (a flush on its
-      // way, or a write waiting for room): every path that ends the stage says so itself.
+      // Both ports closed is not the end while bytes still wait for room in the socket: every
+      // path that ends the stage says so itself.
       setKeepGoing(true);
       wire.stage = createAsyncCallback(this::fromLoop);
       pull(in);

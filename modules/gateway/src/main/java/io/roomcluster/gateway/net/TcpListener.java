@@ -46,8 +46,8 @@ public final class TcpListener {
   /**
    * @param backlog connections the kernel queues before they are accepted
    * @param loops selector threads
+   * @param sendBuffer SO_SNDBUF of each connection in bytes; 0 leaves it to the kernel's autotuning
    */
-  /** {@code sendBuffer}: SO_SNDBUF of each connection in bytes, 0 leaves it to the kernel's autotuning. */
   public record Options(int backlog, int loops, int sendBuffer) {}
 
   private TcpListener(
