@@ -18,7 +18,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Back-pressure across sessions: a sender that outruns its recipient's socket is slowed (its own
  * socket is not read) instead of overflowing the recipient, and a recipient that takes nothing at
- * all is disconnected after the stall timeout so that it cannot hold its senders.
+ * all stops holding its senders after the stall timeout, and is disconnected when its queue
+ * overflows.
  */
 class BackPressureTest {
 
@@ -71,11 +72,12 @@ class BackPressureTest {
     Flood flood = floodPausedRecipient("sender2", "dead");
     Session sender = flood.sender();
     Session recipient = flood.recipient();
-    // Held while the dead recipient is backed up, then free again once it was disconnected (its
-    // session is detached and queues for a resume).
+    // Held while the dead recipient is backed up, free again after the stall timeout; the
+    // recipient's queue then overflows and it is disconnected (its session is detached and
+    // queues for a resume).
     flood.thread().join(60_000);
     assertEquals(MESSAGES, flood.sent().get(), "the sender got every message out");
-    assertEquals(slowBefore + 1, slowClientDisconnects(), "the stalled recipient counts as a slow client");
+    assertEquals(slowBefore + 1, slowClientDisconnects(), "the overflowed recipient counts as a slow client");
     // The sender's session is still in service.
     sender.send(message(recipient.sessionId(), -1));
     Session other = server.hello("other", "erin");

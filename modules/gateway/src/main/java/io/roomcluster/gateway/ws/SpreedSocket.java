@@ -695,11 +695,9 @@ final class SpreedSocket extends GraphStage<FlowShape<ByteString, ByteString>> {
           if (outboundEnded) {
             return;
           }
-          OutboundQueue.StallWatch.Verdict verdict = stall.onTimer();
-          if (verdict.stalled() != null) {
-            failTooSlow(verdict.stalled());
-          } else if (verdict.checkAgainIn() != null) {
-            scheduleOnce("stall", verdict.checkAgainIn());
+          Duration checkAgainIn = stall.onTimer();
+          if (checkAgainIn != null) {
+            scheduleOnce("stall", checkAgainIn);
           }
         }
         default -> {}

@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.stream.BufferOverflowException;
@@ -22,6 +24,8 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.AsPublisher;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
 
 /** The per-connection outbound queue: order, close after queued frames, and its overflow policy. */
 class OutboundQueueTest {
@@ -146,21 +150,16 @@ class OutboundQueueTest {
     for (int i = 0; i < 4; i++) {
       assertTrue(queue.offer("f" + i)); // nothing to signal yet: the stream is not running
     }
-    CompletionStage<Done> terminated =
-        Source.fromGraph(queue.source())
-            .watchTermination((notUsed, done) -> done)
-            .to(Sink.asPublisher(AsPublisher.WITHOUT_FANOUT))
-            .run(MAT);
-    try {
-      terminated.toCompletableFuture().get(4, TimeUnit.SECONDS); // before the publisher's 5 s subscription timeout
-      fail("the stream must fail");
-    } catch (ExecutionException e) {
-      assertInstanceOf(BufferOverflowException.class, e.getCause());
-    }
+    assertTrue(queue.congested());
+    CountDownLatch released = new CountDownLatch(1);
+    queue.whenDrained(released::countDown);
+    Source.fromGraph(queue.source()).to(Sink.asPublisher(AsPublisher.WITHOUT_FANOUT)).run(MAT);
+    assertTrue(released.await(4, TimeUnit.SECONDS), "the stall is seen although the stream started backed up");
+    assertFalse(queue.congested(), "a stalled client holds no sender");
   }
 
   @Test
-  void aClientThatTakesNothingWhileBackedUpIsFailedAfterTheStallTimeoutAndItsSendersReleased() throws Exception {
+  void aClientThatTakesNothingWhileBackedUpStopsHoldingItsSendersAndFailsOnlyWhenItsQueueOverflows() throws Exception {
     OutboundQueue queue = new OutboundQueue(100, 4, Duration.ofMillis(300));
     CompletionStage<Done> terminated =
         Source.fromGraph(queue.source())
@@ -170,18 +169,71 @@ class OutboundQueueTest {
     for (int i = 0; i < 4; i++) {
       assertTrue(queue.offer("f" + i));
     }
+    assertTrue(queue.congested(), "backed up: senders wait");
     CountDownLatch released = new CountDownLatch(1);
     queue.whenDrained(released::countDown);
+    assertTrue(released.await(10, TimeUnit.SECONDS), "the waiting sender is released after the stall timeout");
+    assertFalse(queue.congested(), "later senders do not wait for a stalled client");
+    CountDownLatch late = new CountDownLatch(1);
+    queue.whenDrained(late::countDown);
+    assertEquals(0, late.getCount(), "a stalled queue holds nobody");
+    assertFalse(terminated.toCompletableFuture().isDone(), "a stall alone does not disconnect");
+    for (int i = 4; i < 100; i++) {
+      assertTrue(queue.offer("f" + i), "frames queue on up to the capacity");
+    }
+    assertFalse(queue.offer("one too many"));
     try {
-      terminated.toCompletableFuture().get(10, TimeUnit.SECONDS);
-      fail("the stream must fail");
+      terminated.toCompletableFuture().get(4, TimeUnit.SECONDS); // before the publisher's 5 s subscription timeout
+      fail("the stream must fail on overflow");
     } catch (ExecutionException e) {
       assertInstanceOf(BufferOverflowException.class, e.getCause());
     }
-    assertTrue(released.await(10, TimeUnit.SECONDS), "the waiting sender is released when the socket ends");
-    CountDownLatch late = new CountDownLatch(1);
-    queue.whenDrained(late::countDown);
-    assertEquals(0, late.getCount(), "an ended queue holds nobody");
+  }
+
+  @Test
+  void aStalledClientThatReadsAgainHoldsItsSendersAgain() throws Exception {
+    OutboundQueue queue = new OutboundQueue(100, 4, Duration.ofMillis(300));
+    AtomicReference<Subscription> subscription =
+        new AtomicReference<>();
+    LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
+    Source.fromGraph(queue.source())
+        .runWith(
+            Sink.fromSubscriber(
+                new Subscriber<String>() {
+                  @Override
+                  public void onSubscribe(Subscription s) {
+                    subscription.set(s);
+                  }
+
+                  @Override
+                  public void onNext(String frame) {
+                    received.add(frame);
+                  }
+
+                  @Override
+                  public void onError(Throwable t) {}
+
+                  @Override
+                  public void onComplete() {}
+                }),
+            MAT);
+    for (int i = 0; i < 8; i++) {
+      assertTrue(queue.offer("f" + i));
+    }
+    CountDownLatch released = new CountDownLatch(1);
+    queue.whenDrained(released::countDown);
+    assertTrue(released.await(10, TimeUnit.SECONDS));
+    assertFalse(queue.congested(), "stalled");
+    while (subscription.get() == null) {
+      Thread.sleep(10);
+    }
+    subscription.get().request(1); // the client reads one frame: no longer stalled, still backed up
+    assertEquals("f0", received.poll(5, TimeUnit.SECONDS));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!queue.congested() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertTrue(queue.congested(), "reading again, it holds its senders again while backed up");
   }
 
   @Test
