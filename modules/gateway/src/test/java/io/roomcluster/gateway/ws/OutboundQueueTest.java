@@ -224,12 +224,12 @@ class OutboundQueueTest {
     queue.whenDrained(released::countDown);
     assertTrue(released.await(10, TimeUnit.SECONDS));
     assertFalse(queue.congested(), "stalled");
-    while (subscription.get() == null) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (subscription.get() == null && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }
     subscription.get().request(1); // the client reads one frame: no longer stalled, still backed up
     assertEquals("f0", received.poll(5, TimeUnit.SECONDS));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (!queue.congested() && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }
