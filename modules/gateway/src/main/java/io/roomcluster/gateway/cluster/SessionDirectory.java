@@ -64,7 +64,7 @@ public final class SessionDirectory {
 
   private static final List<Key<LWWMap<Long, SessionRecord>>> KEY_NAMES =
       IntStream.range(0, KEYS)
-          .mapToObj(i -> (Key<LWWMap<Long, SessionRecord>>) LWWMapKey.<Long, SessionRecord>create("roomcluster-sessions-" + KEYS + "-" + i))
+          .<Key<LWWMap<Long, SessionRecord>>>mapToObj(i -> LWWMapKey.create("roomcluster-sessions-" + KEYS + "-" + i))
           .toList();
 
   private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(3);
