@@ -78,7 +78,8 @@ public final class Gateway {
     HelloHandler hello = new HelloHandler(system, settings, backends, nextcloud, sessionContext);
     WebSocketRoute webSocket = new WebSocketRoute(system, settings, hello, metrics);
     RoomRequestHandler roomRequests =
-        new RoomRequestHandler(sessionContext.sharding(), delivery, settings.roomAskTimeout(), metrics);
+        new RoomRequestHandler(
+            sessionContext.sharding(), delivery, settings.roomAskTimeout(), settings.roomBackendRequestDeadline(), metrics);
     Function<HttpRequest, CompletionStage<HttpResponse>> handler =
         new HttpRoutes(settings, webSocket, backends, roomRequests, metrics, new OperatorRoutes(system, settings, metrics))
             .handler(system);

@@ -201,10 +201,19 @@ public final class RoomEntity
 
   /**
    * A frame from the backend (chat message, participants update, switchto) for the room's connected
-   * participants, or only those in {@code onlySessions} when it is not null. No reply, not
-   * persisted; ordered after every command the room received before it.
+   * participants, or only those in {@code onlySessions} when it is not null. Not persisted; ordered
+   * after every command the room received before it. With {@code ackTo}, the room answers {@link
+   * Done} once it handed the frame to the publisher (or had no one to give it to), so that the
+   * backend API can send it again to a room that did not answer (a crashed node's room answers
+   * only once it started elsewhere). Without {@code ackTo}, no reply.
    */
-  public record Broadcast(String payload, Set<String> onlySessions) implements Command {}
+  public record Broadcast(String payload, Set<String> onlySessions, ActorRef<Done> ackTo)
+      implements Command {
+
+    public static Broadcast unacknowledged(String payload, Set<String> onlySessions) {
+      return new Broadcast(payload, onlySessions, null);
+    }
+  }
 
   /** Sent by the shard to stop a passivating entity ({@link Entity#withStopMessage}). */
   public enum Stop implements Command { INSTANCE }
@@ -379,7 +388,7 @@ public final class RoomEntity
         .onCommand(RemoveTransient.class, cmd -> removeTransient(NEW_ROOM, cmd))
         .onCommand(SetConnection.class, cmd -> setConnection(NEW_ROOM, cmd))
         .onCommand(RelayToRoom.class, cmd -> relayToRoom(NEW_ROOM, cmd))
-        .onCommand(Broadcast.class, cmd -> Effect().noReply())
+        .onCommand(Broadcast.class, this::acknowledgeOnly)
         .onCommand(ReapNode.class, cmd -> Effect().noReply());
 
     builder.forStateType(ActiveRoom.class)
@@ -403,7 +412,7 @@ public final class RoomEntity
     // An explicit error (rather than unhandled) spares the asker a timeout.
     builder.forStateType(DeletedRoom.class)
         .onCommand(RelayToRoom.class, this::acknowledgeOnly)
-        .onCommand(Broadcast.class, cmd -> Effect().noReply())
+        .onCommand(Broadcast.class, this::acknowledgeOnly)
         .onCommand(ReapNode.class, cmd -> Effect().noReply()) // never reap a deleted room
         .onCommand(cmd -> cmd instanceof StatusReplyCommand<?>,
             cmd -> reject((StatusReplyCommand<?>) cmd, "room " + roomId + " was deleted"));
@@ -632,6 +641,7 @@ public final class RoomEntity
         .toList();
     return Effect().none()
         .thenRun(() -> relay(null, false, recipients, cmd.payload()))
+        .thenRun(() -> acknowledge(cmd))
         .thenNoReply();
   }
 
@@ -667,6 +677,16 @@ public final class RoomEntity
   private static void acknowledge(RelayToRoom cmd) {
     if (cmd.ackTo() != null) {
       cmd.ackTo().tell(new RelayAck(cmd.seq()));
+    }
+  }
+
+  private ReplyEffect<RoomEvent, RoomState> acknowledgeOnly(Broadcast cmd) {
+    return Effect().none().thenRun(() -> acknowledge(cmd)).thenNoReply();
+  }
+
+  private static void acknowledge(Broadcast cmd) {
+    if (cmd.ackTo() != null) {
+      cmd.ackTo().tell(Done.getInstance());
     }
   }
 
@@ -808,7 +828,8 @@ public final class RoomEntity
     try {
       publisher.relay(roomId, sender, callOnly, recipients, payload);
     } catch (RuntimeException e) {
-      context.getLog().error("room {}: relaying from {} failed", roomId, sender.sessionId(), e);
+      context.getLog().error("room {}: relaying from {} failed", roomId,
+          sender == null ? "the backend" : sender.sessionId(), e);
     }
   }
 

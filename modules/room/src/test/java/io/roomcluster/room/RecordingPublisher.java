@@ -24,7 +24,8 @@ final class RecordingPublisher implements RoomEventPublisher {
   @Override
   public void relay(RoomId room, Participant sender, boolean callOnly,
       List<Participant> recipients, String payload) {
-    relayed.add(new Relayed(room, sender.sessionId(), callOnly, ids(recipients), payload));
+    // A backend broadcast has no sender.
+    relayed.add(new Relayed(room, sender == null ? null : sender.sessionId(), callOnly, ids(recipients), payload));
   }
 
   @Override

@@ -918,6 +918,24 @@ class RoomEntityTest {
     }
 
     @Test
+    void anAcknowledgedBroadcastIsAnsweredAfterItWasRelayedAndInAnyPhase() {
+      TestProbe<Done> acks = testKit.createTestProbe();
+      room.runCommand(new RoomEntity.Broadcast("{\"chat\":1}", null, acks.ref()));
+      acks.expectMessage(Done.getInstance());
+      assertEquals(List.of("{\"chat\":1}"), publisher.relayed.stream().map(Relayed::payload).toList());
+
+      // A room nothing was persisted for has no one to tell, and says so rather than time out.
+      EventSourcedBehaviorTestKit<Command, RoomEvent, RoomState> unused =
+          EventSourcedBehaviorTestKit.create(testKit.system(), RoomEntity.create(newRoomId(),
+              publisher, SETTINGS, clock, FakeMembership.nodesAandB(), Optional.empty()));
+      unused.runCommand(new RoomEntity.Broadcast("{\"chat\":2}", null, acks.ref()));
+      acks.expectMessage(Done.getInstance());
+      unused.runCommand(RoomEntity.Broadcast.unacknowledged("{\"chat\":3}", null));
+      acks.expectNoMessage(java.time.Duration.ofMillis(100));
+      assertEquals(1, publisher.relayed.size());
+    }
+
+    @Test
     void relaysInAnUnusedRoomAreDropped() {
       EventSourcedBehaviorTestKit<Command, RoomEvent, RoomState> unused =
           EventSourcedBehaviorTestKit.create(testKit.system(), RoomEntity.create(newRoomId(),

@@ -125,6 +125,7 @@ class RoomSerializationTest {
         testKit.<StatusReply<ParticipantsUpdateResult>>createTestProbe().ref();
     ActorRef<RoomSnapshot> snapshot = testKit.<RoomSnapshot>createTestProbe().ref();
     ActorRef<RoomEntity.RelayAck> acks = testKit.<RoomEntity.RelayAck>createTestProbe().ref();
+    ActorRef<Done> doneProbe = testKit.<Done>createTestProbe().ref();
     return List.of(
         new Join(participant("a"), properties("Team"), joined),
         new Join(participant("a"), null, joined),
@@ -145,8 +146,8 @@ class RoomSerializationTest {
         new GetState(snapshot),
         RelayToRoom.unacknowledged("a", true, "{\"type\":\"message\"}"),
         new RelayToRoom("a", false, "{\"type\":\"message\"}", 41, 38, acks),
-        new RoomEntity.Broadcast("{\"type\":\"event\"}", null),
-        new RoomEntity.Broadcast("{\"type\":\"event\"}", java.util.Set.of("a")),
+        RoomEntity.Broadcast.unacknowledged("{\"type\":\"event\"}", null),
+        new RoomEntity.Broadcast("{\"type\":\"event\"}", java.util.Set.of("a"), doneProbe),
         RoomEntity.Stop.INSTANCE,
         RoomEntity.IdleCheck.INSTANCE,
         new RoomEntity.NodeRemoved(NODE_A + "#-4711"),

@@ -27,13 +27,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.pattern.StatusReply;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a Nextcloud request to {@code /api/v1/room/{token}} does. Room state changes are commands
@@ -48,22 +52,41 @@ public final class RoomRequestHandler {
     static final Outcome OK = new Outcome(200, "{}");
   }
 
-  private final ClusterSharding sharding;
+  private static final Logger log = LoggerFactory.getLogger(RoomRequestHandler.class);
+
+  private final Function<RoomId, EntityRef<RoomEntity.Command>> rooms;
   private final ClusterDelivery delivery;
   private final Duration askTimeout;
+  private final Duration deadline;
 
   private final Metrics metrics;
 
-  public RoomRequestHandler(ClusterSharding sharding, ClusterDelivery delivery, Duration askTimeout, Metrics metrics) {
-    this.sharding = sharding;
+  /**
+   * @param askTimeout how long one attempt waits for the room
+   * @param deadline how long a request keeps asking a room that does not answer ({@code
+   *     room.backend-request-deadline})
+   */
+  public RoomRequestHandler(
+      ClusterSharding sharding, ClusterDelivery delivery, Duration askTimeout, Duration deadline, Metrics metrics) {
+    this(roomId -> sharding.entityRefFor(RoomEntity.ENTITY_TYPE_KEY, roomId.entityId()), delivery, askTimeout, deadline, metrics);
+  }
+
+  RoomRequestHandler(
+      Function<RoomId, EntityRef<RoomEntity.Command>> rooms,
+      ClusterDelivery delivery,
+      Duration askTimeout,
+      Duration deadline,
+      Metrics metrics) {
+    this.rooms = rooms;
     this.delivery = delivery;
     this.askTimeout = askTimeout;
+    this.deadline = deadline;
     this.metrics = metrics;
   }
 
   public CompletionStage<Outcome> handle(Backend backend, String token, BackendServerRoomRequest request) {
     RoomId roomId = new RoomId(backend.id(), token);
-    EntityRef<RoomEntity.Command> room = sharding.entityRefFor(RoomEntity.ENTITY_TYPE_KEY, roomId.entityId());
+    EntityRef<RoomEntity.Command> room = rooms.apply(roomId);
     return switch (request.type()) {
       case "invite" -> invite(backend, token, request.invite());
       case "disinvite" -> disinvite(backend, roomId, room, request.disinvite());
@@ -224,20 +247,22 @@ public final class RoomRequestHandler {
     return state(room)
         .thenApply(
             snapshot -> {
+              // The room just answered; the frames follow its reply unacknowledged.
               byRoomSession(snapshot, details.keySet())
                   .forEach(
                       (ncSession, p) ->
                           room.tell(
-                              new RoomEntity.Broadcast(
+                              RoomEntity.Broadcast.unacknowledged(
                                   ServerMessage.event(EventMessage.switchto(switchto.roomid(), details.get(ncSession))).toJson(),
                                   Set.of(p.sessionId()))));
               return Outcome.OK;
             });
   }
 
+  /** Answered once the room relayed the frame: a room that is moving or restarting gets it again. */
   private CompletionStage<Outcome> broadcast(EntityRef<RoomEntity.Command> room, String frame, Set<String> only) {
-    room.tell(new RoomEntity.Broadcast(frame, only));
-    return CompletableFuture.completedFuture(Outcome.OK);
+    return patiently(room, timeout -> room.<Done>ask(ackTo -> new RoomEntity.Broadcast(frame, only, ackTo), timeout))
+        .thenApply(done -> Outcome.OK);
   }
 
   private static Outcome dialoutUnavailable() {
@@ -251,12 +276,44 @@ public final class RoomRequestHandler {
 
   private <T> CompletionStage<T> ask(EntityRef<RoomEntity.Command> room, Function<ActorRef<StatusReply<T>>, RoomEntity.Command> command) {
     long start = System.nanoTime();
-    CompletionStage<T> reply = room.askWithStatus(command::apply, askTimeout);
+    CompletionStage<T> reply = patiently(room, timeout -> room.askWithStatus(command::apply, timeout));
     return reply.whenComplete((result, failure) -> metrics.roomCommand(System.nanoTime() - start));
   }
 
   private CompletionStage<RoomSnapshot> state(EntityRef<RoomEntity.Command> room) {
-    return room.ask(RoomEntity.GetState::new, askTimeout);
+    return patiently(room, timeout -> room.ask(RoomEntity.GetState::new, timeout));
+  }
+
+  /**
+   * Asks again while the room does not answer within {@code askTimeout}, until {@code deadline}
+   * has passed since the first attempt; then fails with the last {@link TimeoutException}. Every
+   * command asked here may arrive twice without harm: the backend's changes set values (flags,
+   * permissions, properties), deletion and reads are idempotent, and a relayed backend frame
+   * tells clients to refresh or carries a state they already have. Other failures (the room
+   * refused the change) are not retried.
+   */
+  private <T> CompletionStage<T> patiently(
+      EntityRef<RoomEntity.Command> room, Function<Duration, CompletionStage<T>> attempt) {
+    return patiently(room, attempt, System.nanoTime() + deadline.toNanos(), 1);
+  }
+
+  private <T> CompletionStage<T> patiently(
+      EntityRef<RoomEntity.Command> room, Function<Duration, CompletionStage<T>> attempt, long deadlineNanos, int n) {
+    long left = deadlineNanos - System.nanoTime();
+    Duration timeout = Duration.ofNanos(Math.max(1, Math.min(askTimeout.toNanos(), left)));
+    return attempt.apply(timeout)
+        .handle((result, failure) -> {
+          if (failure == null) {
+            return CompletableFuture.completedFuture(result);
+          }
+          Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+          if (!(cause instanceof TimeoutException) || deadlineNanos - System.nanoTime() <= 0) {
+            return CompletableFuture.<T>failedFuture(cause);
+          }
+          log.info("room {} did not answer within {} (attempt {}), asking again", room.getEntityId(), timeout, n);
+          return patiently(room, attempt, deadlineNanos, n + 1);
+        })
+        .thenCompose(Function.identity());
   }
 
   /** The room's participants by Nextcloud room session id, limited to {@code wanted} when given. */

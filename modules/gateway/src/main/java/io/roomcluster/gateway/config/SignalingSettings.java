@@ -31,6 +31,7 @@ public record SignalingSettings(
     String devBackendPath,
     Duration roomAskTimeout,
     Duration roomRelayRetryWindow,
+    Duration roomBackendRequestDeadline,
     Duration roomPingInterval) {
 
   /** Placeholder values shipped in the reference's server.conf.in: refuse them. */
@@ -84,6 +85,7 @@ public record SignalingSettings(
         c.getString("dev-backend.path"),
         c.getDuration("room.ask-timeout"),
         c.getDuration("room.relay-retry-window"),
+        c.getDuration("room.backend-request-deadline"),
         c.getDuration("backend.room-ping-interval"));
   }
 

@@ -154,7 +154,7 @@ final class BackendDriver implements AutoCloseable {
         .header("Spreed-Signaling-Random", rnd)
         .header("Spreed-Signaling-Checksum", Checksums.checksum(secret, rnd, body))
         .header("Spreed-Signaling-Backend", backendUrl)
-        .timeout(Duration.ofSeconds(10))
+        .timeout(Duration.ofSeconds(30)) // Nextcloud's HTTP client default (it does not retry)
         .POST(HttpRequest.BodyPublishers.ofByteArray(body))
         .build();
     try {
