@@ -61,7 +61,10 @@ public final class SignalingPort {
     Config http = system.settings().config().getConfig("roomcluster.http");
     TcpListener.Options options =
         new TcpListener.Options(
-            settings.getBacklog(), http.getInt("socket-loops"), (int) http.getBytes("socket-send-buffer").longValue());
+            settings.getBacklog(),
+            http.getInt("socket-loops"),
+            (int) http.getBytes("socket-send-buffer").longValue(),
+            (int) http.getBytes("socket-receive-buffer").longValue());
     return TcpListener.bind(
             system,
             host,

@@ -47,8 +47,10 @@ public final class TcpListener {
    * @param backlog connections the kernel queues before they are accepted
    * @param loops selector threads
    * @param sendBuffer SO_SNDBUF of each connection in bytes; 0 leaves it to the kernel's autotuning
+   * @param receiveBuffer SO_RCVBUF of each connection in bytes (set on the listening socket, so
+   *     that the window is sized from the handshake on); 0 leaves it to the kernel's autotuning
    */
-  public record Options(int backlog, int loops, int sendBuffer) {}
+  public record Options(int backlog, int loops, int sendBuffer, int receiveBuffer) {}
 
   private TcpListener(
       ActorSystem<?> system,
@@ -79,6 +81,9 @@ public final class TcpListener {
     try {
       server = ServerSocketChannel.open();
       server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      if (options.receiveBuffer() > 0) {
+        server.setOption(StandardSocketOptions.SO_RCVBUF, options.receiveBuffer());
+      }
       server.bind(new InetSocketAddress(host, port), options.backlog());
       server.configureBlocking(false);
       for (int i = 0; i < started.length; i++) {

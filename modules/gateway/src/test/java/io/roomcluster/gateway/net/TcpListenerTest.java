@@ -42,7 +42,7 @@ class TcpListenerTest {
   }
 
   private static TcpListener listen(int sendBuffer, Function<InetSocketAddress, Flow<ByteString, ByteString, NotUsed>> handler) throws Exception {
-    return TcpListener.bind(KIT.system(), "127.0.0.1", 0, new TcpListener.Options(128, 1, sendBuffer), handler).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    return TcpListener.bind(KIT.system(), "127.0.0.1", 0, new TcpListener.Options(128, 1, sendBuffer, 0), handler).toCompletableFuture().get(5, TimeUnit.SECONDS);
   }
 
   private static Socket connect(TcpListener listener) throws IOException {
