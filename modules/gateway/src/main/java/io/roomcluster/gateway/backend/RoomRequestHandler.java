@@ -86,7 +86,8 @@ public final class RoomRequestHandler {
 
   public CompletionStage<Outcome> handle(Backend backend, String token, BackendServerRoomRequest request) {
     RoomId roomId = new RoomId(backend.id(), token);
-    EntityRef<RoomEntity.Command> room = rooms.apply(roomId);
+    // One deadline for the whole request, however many asks it takes.
+    Room room = new Room(rooms.apply(roomId), System.nanoTime() + deadline.toNanos());
     return switch (request.type()) {
       case "invite" -> invite(backend, token, request.invite());
       case "disinvite" -> disinvite(backend, roomId, room, request.disinvite());
@@ -95,7 +96,7 @@ public final class RoomRequestHandler {
       case "incall" -> inCall(roomId, room, request.incall());
       case "participants" ->
           participants(roomId, room, request.participants().changed(), request.participants().users(), null);
-      case "message" -> broadcast(room, ServerMessage.event(EventMessage.roomMessage(token, request.message().data())).toJson(), null);
+      case "message" -> room.broadcast(ServerMessage.event(EventMessage.roomMessage(token, request.message().data())).toJson(), null);
       case "switchto" -> switchto(room, token, request.switchto());
       case "dialout" -> CompletableFuture.completedFuture(dialoutUnavailable());
       default -> CompletableFuture.completedFuture(new Outcome(400, error("invalid_request", "Unsupported request type")));
@@ -112,11 +113,11 @@ public final class RoomRequestHandler {
   }
 
   private CompletionStage<Outcome> disinvite(
-      Backend backend, RoomId roomId, EntityRef<RoomEntity.Command> room, DisinviteRequest disinvite) {
+      Backend backend, RoomId roomId, Room room, DisinviteRequest disinvite) {
     String frame = ServerMessage.event(EventMessage.disinvite(roomId.token(), "disinvited")).toJson();
     Set<String> users = new HashSet<>(nullToEmpty(disinvite.userids()));
     List<String> ncSessions = nullToEmpty(disinvite.sessionids()).stream().filter(id -> !id.equals("0")).toList();
-    return state(room)
+    return room.state()
         .thenApply(
             snapshot -> {
               // Sessions inside the room are disconnected after the frame; others only learn it.
@@ -128,9 +129,9 @@ public final class RoomRequestHandler {
   }
 
   private CompletionStage<Outcome> update(
-      Backend backend, String token, EntityRef<RoomEntity.Command> room, List<String> userids, JsonNode properties) {
+      Backend backend, String token, Room room, List<String> userids, JsonNode properties) {
     // The entity tells its members (a room message) only when the properties changed.
-    return this.<Done>ask(room, replyTo -> new RoomEntity.UpdateProperties(properties, replyTo))
+    return room.<Done>ask(replyTo -> new RoomEntity.UpdateProperties(properties, replyTo))
         .thenApply(
             done -> {
               toUsers(backend, new HashSet<>(nullToEmpty(userids)), roomlistUpdate(token, properties));
@@ -139,8 +140,8 @@ public final class RoomRequestHandler {
   }
 
   private CompletionStage<Outcome> delete(
-      Backend backend, String token, EntityRef<RoomEntity.Command> room, List<String> userids) {
-    return this.<Done>ask(room, RoomEntity.DeleteRoom::new)
+      Backend backend, String token, Room room, List<String> userids) {
+    return room.<Done>ask(RoomEntity.DeleteRoom::new)
         .thenApply(
             done -> {
               toUsers(backend, new HashSet<>(nullToEmpty(userids)), ServerMessage.event(EventMessage.disinvite(token, "deleted")).toJson());
@@ -150,14 +151,14 @@ public final class RoomRequestHandler {
 
   // ---------------------------------------------------------------- call state
 
-  private CompletionStage<Outcome> inCall(RoomId roomId, EntityRef<RoomEntity.Command> room, InCallRequest incall) {
+  private CompletionStage<Outcome> inCall(RoomId roomId, Room room, InCallRequest incall) {
     if (Boolean.TRUE.equals(incall.all())) {
       // The entity fans out {"roomid":..,"incall":N,"all":true} once persisted.
       int flags = incall.flags();
       if (!Participant.validInCall(flags)) {
         return CompletableFuture.completedFuture(new Outcome(400, error("invalid_request", "Invalid in-call flags " + flags)));
       }
-      return this.<Done>ask(room, replyTo -> new RoomEntity.SetInCallAll(flags, replyTo)).thenApply(done -> Outcome.OK);
+      return room.<Done>ask(replyTo -> new RoomEntity.SetInCallAll(flags, replyTo)).thenApply(done -> Outcome.OK);
     }
     return participants(roomId, room, incall.changed(), incall.users(), incall.flags());
   }
@@ -168,8 +169,8 @@ public final class RoomRequestHandler {
    * persisted, then every member gets the participants update with the mapped list.
    */
   private CompletionStage<Outcome> participants(
-      RoomId roomId, EntityRef<RoomEntity.Command> room, List<ObjectNode> changed, List<ObjectNode> users, Integer defaultInCall) {
-    return state(room)
+      RoomId roomId, Room room, List<ObjectNode> changed, List<ObjectNode> users, Integer defaultInCall) {
+    return room.state()
         .thenCompose(
             snapshot -> {
               Map<String, Participant> byNcSession = byRoomSession(snapshot, null);
@@ -183,13 +184,13 @@ public final class RoomRequestHandler {
               CompletionStage<Done> persisted =
                   updates.isEmpty()
                       ? CompletableFuture.completedFuture(Done.getInstance())
-                      : this.<RoomEntity.ParticipantsUpdateResult>ask(room, replyTo -> new RoomEntity.UpdateParticipants(updates, replyTo))
+                      : room.<RoomEntity.ParticipantsUpdateResult>ask(replyTo -> new RoomEntity.UpdateParticipants(updates, replyTo))
                           .thenApply(result -> Done.getInstance());
               return persisted.thenCompose(
                   done -> {
                     List<ObjectNode> mapped = mappedUsers(byNcSession, changed, users);
                     String frame = ServerMessage.event(EventMessage.participantsUpdate(roomId.token(), mapped)).toJson();
-                    return broadcast(room, frame, null);
+                    return room.broadcast(frame, null);
                   });
             });
   }
@@ -242,27 +243,21 @@ public final class RoomRequestHandler {
 
   // ---------------------------------------------------------------- relays
 
-  private CompletionStage<Outcome> switchto(EntityRef<RoomEntity.Command> room, String token, SwitchtoRequest switchto) {
+  private CompletionStage<Outcome> switchto(Room room, String token, SwitchtoRequest switchto) {
     Map<String, JsonNode> details = switchto.sessionDetails();
-    return state(room)
+    return room.state()
         .thenApply(
             snapshot -> {
               // The room just answered; the frames follow its reply unacknowledged.
               byRoomSession(snapshot, details.keySet())
                   .forEach(
                       (ncSession, p) ->
-                          room.tell(
+                          room.ref.tell(
                               RoomEntity.Broadcast.unacknowledged(
                                   ServerMessage.event(EventMessage.switchto(switchto.roomid(), details.get(ncSession))).toJson(),
                                   Set.of(p.sessionId()))));
               return Outcome.OK;
             });
-  }
-
-  /** Answered once the room relayed the frame: a room that is moving or restarting gets it again. */
-  private CompletionStage<Outcome> broadcast(EntityRef<RoomEntity.Command> room, String frame, Set<String> only) {
-    return patiently(room, timeout -> room.<Done>ask(ackTo -> new RoomEntity.Broadcast(frame, only, ackTo), timeout))
-        .thenApply(done -> Outcome.OK);
   }
 
   private static Outcome dialoutUnavailable() {
@@ -274,46 +269,56 @@ public final class RoomRequestHandler {
 
   // ---------------------------------------------------------------- helpers
 
-  private <T> CompletionStage<T> ask(EntityRef<RoomEntity.Command> room, Function<ActorRef<StatusReply<T>>, RoomEntity.Command> command) {
-    long start = System.nanoTime();
-    CompletionStage<T> reply = patiently(room, timeout -> room.askWithStatus(command::apply, timeout));
-    return reply.whenComplete((result, failure) -> metrics.roomCommand(System.nanoTime() - start));
-  }
-
-  private CompletionStage<RoomSnapshot> state(EntityRef<RoomEntity.Command> room) {
-    return patiently(room, timeout -> room.ask(RoomEntity.GetState::new, timeout));
-  }
-
   /**
-   * Asks again while the room does not answer within {@code askTimeout}, until {@code deadline}
-   * has passed since the first attempt; then fails with the last {@link TimeoutException}. Every
-   * command asked here may arrive twice without harm: the backend's changes set values (flags,
-   * permissions, properties), deletion and reads are idempotent, and a relayed backend frame
-   * tells clients to refresh or carries a state they already have. Other failures (the room
-   * refused the change) are not retried.
+   * The room one request talks to, and that request's deadline. A room that does not answer within
+   * {@code askTimeout} is asked again until the deadline has passed; then the request fails with
+   * the last {@link TimeoutException}. Every command sent here may arrive twice without harm: the
+   * backend's changes set values (flags, permissions, properties), deletion and reads are
+   * idempotent, and a relayed backend frame tells clients to refresh or carries a state they
+   * already have. Other failures (the room refused the change) are not retried.
    */
-  private <T> CompletionStage<T> patiently(
-      EntityRef<RoomEntity.Command> room, Function<Duration, CompletionStage<T>> attempt) {
-    return patiently(room, attempt, System.nanoTime() + deadline.toNanos(), 1);
-  }
+  private final class Room {
+    final EntityRef<RoomEntity.Command> ref;
+    private final long deadlineNanos;
 
-  private <T> CompletionStage<T> patiently(
-      EntityRef<RoomEntity.Command> room, Function<Duration, CompletionStage<T>> attempt, long deadlineNanos, int n) {
-    long left = deadlineNanos - System.nanoTime();
-    Duration timeout = Duration.ofNanos(Math.max(1, Math.min(askTimeout.toNanos(), left)));
-    return attempt.apply(timeout)
-        .handle((result, failure) -> {
-          if (failure == null) {
-            return CompletableFuture.completedFuture(result);
-          }
-          Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-          if (!(cause instanceof TimeoutException) || deadlineNanos - System.nanoTime() <= 0) {
-            return CompletableFuture.<T>failedFuture(cause);
-          }
-          log.info("room {} did not answer within {} (attempt {}), asking again", room.getEntityId(), timeout, n);
-          return patiently(room, attempt, deadlineNanos, n + 1);
-        })
-        .thenCompose(Function.identity());
+    Room(EntityRef<RoomEntity.Command> ref, long deadlineNanos) {
+      this.ref = ref;
+      this.deadlineNanos = deadlineNanos;
+    }
+
+    <T> CompletionStage<T> ask(Function<ActorRef<StatusReply<T>>, RoomEntity.Command> command) {
+      long start = System.nanoTime();
+      CompletionStage<T> reply = patiently(timeout -> ref.askWithStatus(command::apply, timeout), 1);
+      return reply.whenComplete((result, failure) -> metrics.roomCommand(System.nanoTime() - start));
+    }
+
+    CompletionStage<RoomSnapshot> state() {
+      return patiently(timeout -> ref.ask(RoomEntity.GetState::new, timeout), 1);
+    }
+
+    /** Answered once the room relayed the frame: a room that is moving or restarting gets it again. */
+    CompletionStage<Outcome> broadcast(String frame, Set<String> only) {
+      return patiently(timeout -> ref.<Done>ask(ackTo -> new RoomEntity.Broadcast(frame, only, ackTo), timeout), 1)
+          .thenApply(done -> Outcome.OK);
+    }
+
+    private <T> CompletionStage<T> patiently(Function<Duration, CompletionStage<T>> attempt, int n) {
+      long left = deadlineNanos - System.nanoTime();
+      Duration timeout = Duration.ofNanos(Math.max(1, Math.min(askTimeout.toNanos(), left)));
+      return attempt.apply(timeout)
+          .handle((result, failure) -> {
+            if (failure == null) {
+              return CompletableFuture.completedFuture(result);
+            }
+            Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+            if (!(cause instanceof TimeoutException) || deadlineNanos - System.nanoTime() <= 0) {
+              return CompletableFuture.<T>failedFuture(cause);
+            }
+            log.info("room {} did not answer within {} (attempt {}), asking again", ref.getEntityId(), timeout, n);
+            return patiently(attempt, n + 1);
+          })
+          .thenCompose(Function.identity());
+    }
   }
 
   /** The room's participants by Nextcloud room session id, limited to {@code wanted} when given. */

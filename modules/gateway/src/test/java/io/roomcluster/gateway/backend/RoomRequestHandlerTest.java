@@ -10,9 +10,13 @@ import io.roomcluster.gateway.config.BackendSettings.Backend;
 import io.roomcluster.gateway.metrics.Metrics;
 import io.roomcluster.protocol.backend.BackendServerRoomRequest;
 import io.roomcluster.room.RoomEntity;
+import io.roomcluster.room.RoomId;
+import io.roomcluster.room.RoomSnapshot;
+import io.roomcluster.room.RoomState;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -43,25 +47,23 @@ class RoomRequestHandlerTest {
     testKit.shutdownTestKit();
   }
 
-  private RoomRequestHandler handler(Duration deadline) {
-    return new RoomRequestHandler(
-        roomId -> TestEntityRef.of(RoomEntity.ENTITY_TYPE_KEY, roomId.entityId(), room.ref()),
-        null, // the request types below reach no client outside the room
-        ASK,
-        deadline,
-        new Metrics(() -> 0, () -> 0));
-  }
-
-  private static BackendServerRoomRequest request(String json) {
-    return BackendServerRoomRequest.parse(json.getBytes(StandardCharsets.UTF_8));
+  /** Nextcloud's request {@code json} for room "tok", handled with a deadline of {@code deadline}. */
+  private CompletableFuture<RoomRequestHandler.Outcome> handle(Duration deadline, String json) {
+    RoomRequestHandler handler =
+        new RoomRequestHandler(
+            roomId -> TestEntityRef.of(RoomEntity.ENTITY_TYPE_KEY, roomId.entityId(), room.ref()),
+            null, // the request types below reach no client outside the room
+            ASK,
+            deadline,
+            new Metrics(() -> 0, () -> 0));
+    BackendServerRoomRequest request = BackendServerRoomRequest.parse(json.getBytes(StandardCharsets.UTF_8));
+    return handler.handle(BACKEND, "tok", request).toCompletableFuture();
   }
 
   @Test
   void aRoomThatAnswersOnlyTheThirdAskStillGetsTheChange() throws Exception {
     CompletableFuture<RoomRequestHandler.Outcome> outcome =
-        handler(Duration.ofSeconds(5))
-            .handle(BACKEND, "tok", request("{\"type\":\"incall\",\"incall\":{\"incall\":7,\"all\":true}}"))
-            .toCompletableFuture();
+        handle(Duration.ofSeconds(5), "{\"type\":\"incall\",\"incall\":{\"incall\":7,\"all\":true}}");
 
     RoomEntity.SetInCallAll first = room.expectMessageClass(RoomEntity.SetInCallAll.class);
     RoomEntity.SetInCallAll second = room.expectMessageClass(RoomEntity.SetInCallAll.class, Duration.ofSeconds(2));
@@ -77,9 +79,7 @@ class RoomRequestHandlerTest {
   @Test
   void aRoomMessageIsAnsweredOnlyOnceTheRoomRelayedIt() throws Exception {
     CompletableFuture<RoomRequestHandler.Outcome> outcome =
-        handler(Duration.ofSeconds(5))
-            .handle(BACKEND, "tok", request("{\"type\":\"message\",\"message\":{\"data\":{\"chat\":{\"refresh\":true}}}}"))
-            .toCompletableFuture();
+        handle(Duration.ofSeconds(5), "{\"type\":\"message\",\"message\":{\"data\":{\"chat\":{\"refresh\":true}}}}");
 
     RoomEntity.Broadcast lost = room.expectMessageClass(RoomEntity.Broadcast.class);
     assertTrue(lost.payload().contains("\"refresh\":true"), lost.payload());
@@ -96,9 +96,7 @@ class RoomRequestHandlerTest {
   void aRoomSilentUntilTheDeadlineFailsWithATimeOut() {
     long start = System.nanoTime();
     CompletableFuture<RoomRequestHandler.Outcome> outcome =
-        handler(Duration.ofMillis(700))
-            .handle(BACKEND, "tok", request("{\"type\":\"incall\",\"incall\":{\"incall\":1,\"all\":true}}"))
-            .toCompletableFuture();
+        handle(Duration.ofMillis(700), "{\"type\":\"incall\",\"incall\":{\"incall\":1,\"all\":true}}");
 
     ExecutionException failure = assertThrows(ExecutionException.class, () -> outcome.get(3, TimeUnit.SECONDS));
     long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
@@ -119,11 +117,35 @@ class RoomRequestHandlerTest {
   }
 
   @Test
+  void theDeadlineCoversTheWholeRequestNotEachAsk() throws Exception {
+    // "participants" reads the room, then relays the update. The read takes two time-outs
+    // (~600 ms of the 1000), so the relay has the ~400 ms left: two asks, not a fresh 1000 ms.
+    CompletableFuture<RoomRequestHandler.Outcome> outcome =
+        handle(Duration.ofMillis(1000), "{\"type\":\"participants\",\"participants\":{\"changed\":[],\"users\":[]}}");
+
+    room.expectMessageClass(RoomEntity.GetState.class);
+    room.expectMessageClass(RoomEntity.GetState.class, Duration.ofSeconds(2));
+    RoomEntity.GetState third = room.expectMessageClass(RoomEntity.GetState.class, Duration.ofSeconds(2));
+    third.replyTo().tell(new RoomSnapshot(new RoomId("nc", "tok"), RoomState.Phase.ACTIVE, null, List.of(), Map.of()));
+
+    ExecutionException failure = assertThrows(ExecutionException.class, () -> outcome.get(3, TimeUnit.SECONDS));
+    assertInstanceOf(TimeoutException.class, failure.getCause());
+    int relays = 0;
+    while (true) {
+      try {
+        room.expectMessageClass(RoomEntity.Broadcast.class, Duration.ofMillis(100));
+        relays++;
+      } catch (AssertionError none) {
+        break;
+      }
+    }
+    assertTrue(relays >= 1 && relays <= 2, relays + " relay asks in the ~400 ms the read left");
+  }
+
+  @Test
   void aRefusalIsNotAskedAgain() {
     CompletableFuture<RoomRequestHandler.Outcome> outcome =
-        handler(Duration.ofSeconds(5))
-            .handle(BACKEND, "tok", request("{\"type\":\"incall\",\"incall\":{\"incall\":1,\"all\":true}}"))
-            .toCompletableFuture();
+        handle(Duration.ofSeconds(5), "{\"type\":\"incall\",\"incall\":{\"incall\":1,\"all\":true}}");
 
     room.expectMessageClass(RoomEntity.SetInCallAll.class).replyTo().tell(StatusReply.error("room tok was deleted"));
 
