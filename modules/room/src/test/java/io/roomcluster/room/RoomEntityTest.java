@@ -918,7 +918,7 @@ class RoomEntityTest {
     }
 
     @Test
-    void anAcknowledgedBroadcastIsAnsweredAfterItWasRelayedAndInAnyPhase() {
+    void anAcknowledgedBroadcastIsAnsweredOnceRelayedAndByAnUnusedRoom() {
       TestProbe<Done> acks = testKit.createTestProbe();
       room.runCommand(new RoomEntity.Broadcast("{\"chat\":1}", null, acks.ref()));
       acks.expectMessage(Done.getInstance());
